@@ -1,0 +1,14 @@
+/**
+ * @ferry/protocol: the Ferry wire protocol in TypeScript.
+ *
+ * - messages and their validated form (`Message`, `EventRun`, `Ack`, ...)
+ * - the binary and JSON codecs, generated from spec/proto
+ * - BLE fragmentation and reassembly
+ * - JSON Schema validation of JSON forms, capability statements and reports
+ * - the sans-IO core: stream senders and receivers, handshakes and resume
+ */
+export * from "./message.js";
+export * from "./errors.js";
+export * from "./codec/binary.js";
+export * from "./codec/json.js";
+export { VERSION, GATT, ERROR_TABLE } from "./generated/spec.js";
