@@ -11,4 +11,7 @@ export * from "./message.js";
 export * from "./errors.js";
 export * from "./codec/binary.js";
 export * from "./codec/json.js";
+export * from "./schema/index.js";
+export * from "./fragment/index.js";
+export * from "./handshake/index.js";
 export { VERSION, GATT, ERROR_TABLE } from "./generated/spec.js";

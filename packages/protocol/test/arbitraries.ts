@@ -118,5 +118,5 @@ export const deviceInfo: fc.Arbitrary<M.DeviceInfo> = fc.record({
   bufferCapacity: u32,
   streams: fc.array(fc.record({ stream: u32, priority, ttlMs: u32, name: fc.string({ maxLength: 32 }) }), { maxLength: 4 }),
   maxMessage: u32,
-  publicKey: bytes(32),
+  publicKey: fc.oneof(fc.constant(new Uint8Array(0)), fc.uint8Array({ minLength: 32, maxLength: 32 })),
 });

@@ -3,6 +3,7 @@
  * static code. Decoding refuses, with the error table's code, anything the
  * spec calls malformed, oversized, unknown or invalid [ERR-2].
  */
+import "./runtime.js";
 import { ferry } from "../generated/ferry.js";
 import { ProtocolError } from "../errors.js";
 import type * as M from "../message.js";

@@ -167,6 +167,9 @@ export function wakeHint(w: ferry.v1.IWakeHint): M.WakeHint {
 export function deviceInfo(w: ferry.v1.IDeviceInfo): M.DeviceInfo {
   // [ID-2] the epoch is never 0.
   if (!w.epoch) invalid("device info with epoch 0");
+  const publicKey = bytes(w.publicKey);
+  // [SEC-9] an Ed25519 public key is 32 bytes; empty when the device does not sign.
+  if (publicKey.length !== 0 && publicKey.length !== 32) invalid(`public key of ${publicKey.length} bytes`);
   return {
     majors: w.majors ?? [],
     minor: u32(w.minor),
@@ -176,7 +179,7 @@ export function deviceInfo(w: ferry.v1.IDeviceInfo): M.DeviceInfo {
     bufferCapacity: u32(w.bufferCapacity),
     streams: (w.streams ?? []).map((s) => ({ stream: u32(s.stream), priority: PRIORITY.name(s.priority), ttlMs: u32(s.ttlMs), name: s.name ?? "" })),
     maxMessage: u32(w.maxMessage),
-    publicKey: bytes(w.publicKey),
+    publicKey,
   };
 }
 

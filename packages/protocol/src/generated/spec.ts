@@ -99,7 +99,8 @@ export const GATT = {
     "continuationHeader": 1,
     "counterBits": 7,
     "lengthMax": 16383,
-    "defaultMaxMessage": 4096
+    "defaultMaxMessage": 4096,
+    "maxFragment": 512
   }
 } as const;
 
@@ -136,7 +137,7 @@ export const ERROR_TABLE = [
     "name": "UNEXPECTED_MESSAGE",
     "fault": "sender",
     "action": "close",
-    "summary": "A message not allowed in the session's state (events before Hello, a second Hello, a Welcome sent to a server).",
+    "summary": "A message not allowed in the session's state (events before Hello, a second Hello on the server leg, a Welcome sent to a server).",
     "websocketClose": 4004,
     "httpStatus": 400
   },

@@ -1,0 +1,7 @@
+/**
+ * @ferry/conformance: checks Ferry implementations against the spec. The
+ * `ferry-conformance` CLI is the entry point; the suites are usable as a
+ * library too.
+ */
+export { runVectors, type CaseResult, type SuiteRun } from "./suites/vectors.js";
+export { defaultVectorsDir } from "./paths.js";
