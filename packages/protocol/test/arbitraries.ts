@@ -41,7 +41,7 @@ export const streamAck: fc.Arbitrary<M.StreamAck> = fc
 export const eventRun: fc.Arbitrary<M.EventRun> = fc
   .record({
     stream: u32,
-    firstSeq: fc.bigInt({ min: 0n, max: MAX_U64 - 64n }),
+    firstSeq: fc.bigInt({ min: 0n, max: MAX_U64 - 65n }),
     priority,
     ttlMs: u32,
     epoch: u32,
@@ -98,7 +98,18 @@ export const message: fc.Arbitrary<M.Message> = fc.oneof(
   welcome.map((welcome) => ({ type: "welcome" as const, welcome })),
   eventRun.map((events) => ({ type: "events" as const, events })),
   ack.map((ack) => ({ type: "ack" as const, ack })),
-  fc.record({ stream: u32, epoch: u32, ranges: fc.array(accountedRange, { minLength: 1, maxLength: 4 }) }).map((accounting) => ({ type: "accounting" as const, accounting })),
+  fc
+    .record({ stream: u32, epoch: u32, ranges: fc.array(accountedRange, { minLength: 1, maxLength: 4 }) })
+    // [ENV-11] accounting ranges ascend and are disjoint: lay them end to end.
+    .map(({ ranges, ...a }) => {
+      let at = 0n;
+      const laid = ranges.map((r) => {
+        const first = at + r.first;
+        at = first + (r.last - r.first) + 1n;
+        return { first, last: at - 1n, reason: r.reason };
+      });
+      return { type: "accounting" as const, accounting: { ...a, ranges: laid } };
+    }),
   fc.record({ id: u64, payload: bytes(), ttlMs: u32 }).map((command) => ({ type: "command" as const, command })),
   fc
     .record({ ids: fc.array(u64, { maxLength: 4 }), outcome: fc.constantFrom<M.CommandOutcome>("received", "executed", "expired", "rejected"), scope })

@@ -63,8 +63,8 @@ export function eventRun(w: ferry.v1.IEventRun): M.EventRun {
   const firstSeq = toBigInt(w.firstSeq as never);
   // [ENV-2] a run carries at least one event.
   if (payloads.length === 0) invalid("event run without payloads");
-  // [ID-5] sequence numbers never pass 2^64-1.
-  if (firstSeq + BigInt(payloads.length) - 1n > MAX_U64) invalid("event run passes the largest sequence number");
+  // [ID-5] sequence numbers stop at 2^64-2, so next_seq = 2^64-1 can acknowledge them all.
+  if (firstSeq + BigInt(payloads.length) - 1n >= MAX_U64) invalid("event run passes the largest sequence number");
   // [SEC-8] signatures: none, or one 64-byte Ed25519 signature per payload.
   if (signatures.length !== 0 && signatures.length !== payloads.length) invalid("signature count differs from payload count");
   if (signatures.some((s) => s.length !== 64)) invalid("signature is not 64 bytes");
@@ -82,6 +82,11 @@ export function eventRun(w: ferry.v1.IEventRun): M.EventRun {
 export function accounting(w: ferry.v1.IAccounting): M.Accounting {
   const ranges = (w.ranges ?? []).map(accountedRange);
   if (ranges.length === 0) invalid("accounting without ranges");
+  // [ENV-11] ranges ascend and are disjoint.
+  ranges.reduce((prev, r) => {
+    if (r.first <= prev.last) invalid(`accounted range ${r.first}..${r.last} does not follow ${prev.first}..${prev.last}`);
+    return r;
+  });
   return { stream: u32(w.stream), epoch: u32(w.epoch), ranges };
 }
 

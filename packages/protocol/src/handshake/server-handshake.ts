@@ -1,8 +1,8 @@
 /**
  * The server's side of the handshake [HS-1]..[HS-9].
  *
- * The first message must be a Hello. Checks run in this order: field rules
- * (INVALID_FIELD), version (VERSION_UNSUPPORTED), credential (AUTH_FAILED),
+ * The first message must be a Hello. Checks run in the order of [HS-13]:
+ * version (VERSION_UNSUPPORTED), field rules (INVALID_FIELD), credential (AUTH_FAILED),
  * device (DEVICE_NOT_ALLOWED); each refusal sends an Error and closes. Then
  * the resume token decides resumed or fresh; a refused token is never fatal,
  * so the state is "established" right after the Hello and the first-flight
@@ -132,12 +132,15 @@ export class ServerHandshake {
 
   #accept(hello: Hello, nowS: number): ServerStep {
     const { limits } = this.#config;
-    const fault = helloFault(hello);
-    if (fault) return this.#fail("hello-refused", refuse("INVALID_FIELD", fault));
+    // An empty list is a field rule the codec enforces already [VER-2]; then
+    // [HS-13] the major, so a peer of another major learns that first.
+    if (hello.majors.length === 0) return this.#fail("hello-refused", refuse("INVALID_FIELD", "hello lists no protocol major [VER-2]"));
     const major = chooseMajor(hello.majors, limits.majors);
     if (major === undefined) {
       return this.#fail("hello-refused", refuse("VERSION_UNSUPPORTED", `offered majors ${hello.majors.join(",")}; speaks ${limits.majors.join(",")}`));
     }
+    const fault = helloFault(hello);
+    if (fault) return this.#fail("hello-refused", refuse("INVALID_FIELD", fault));
     const auth = this.#config.authenticate(hello.credential, hello.deviceId);
     if (auth === "auth-failed") return this.#fail("hello-refused", refuse("AUTH_FAILED", "credential refused"));
     if (auth === "device-not-allowed") return this.#fail("hello-refused", refuse("DEVICE_NOT_ALLOWED", "credential does not cover the device"));
