@@ -14,4 +14,5 @@ export * from "./codec/json.js";
 export * from "./schema/index.js";
 export * from "./fragment/index.js";
 export * from "./handshake/index.js";
+export * from "./core/index.js";
 export { VERSION, GATT, ERROR_TABLE } from "./generated/spec.js";
