@@ -11,58 +11,22 @@
  */
 import { readFileSync, readdirSync, writeFileSync, existsSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
+import { CHAPTER_FILE, parseChapter, type Requirement, type RequirementLevel } from "../packages/conformance/src/compat/requirements-parse.js";
 
-type Level = "MUST" | "SHOULD" | "MAY" | "REMOVED";
-interface Requirement {
-  id: string;
-  level: Level;
-  chapter: string;
-  line: number;
-  text: string;
-}
+type Level = RequirementLevel;
 
 const root = join(import.meta.dirname, "..");
 const specDir = join(root, "spec");
 const check = process.argv.includes("--check");
 const problems: string[] = [];
 
-const ITEM = /^\s*[-*] \*\*\[([A-Z]+-\d+)\]\*\*\s*(.*)$/;
-const ANY_ID = /\*\*\[([A-Z]+-\d+)\]\*\*/;
-
-function level(text: string): Level | undefined {
-  if (/^\*?Removed in /.test(text)) return "REMOVED";
-  if (/\b(MUST|SHALL|REQUIRED)\b/.test(text)) return "MUST";
-  if (/\b(SHOULD|RECOMMENDED)\b/.test(text)) return "SHOULD";
-  if (/\b(MAY|OPTIONAL)\b/.test(text)) return "MAY";
-  return undefined;
-}
-
 function readChapter(file: string): Requirement[] {
-  const lines = readFileSync(join(specDir, file), "utf8").split("\n");
-  const out: Requirement[] = [];
-  let current: Requirement | undefined;
-  lines.forEach((raw, i) => {
-    const m = ITEM.exec(raw);
-    if (m) {
-      current = { id: m[1]!, level: "MAY", chapter: file, line: i + 1, text: m[2]!.trim() };
-      out.push(current);
-      return;
-    }
-    if (ANY_ID.test(raw)) problems.push(`${file}:${i + 1}: requirement id not at the start of a list item`);
-    // A list item continues on following lines until a blank line, a new item,
-    // a heading, a table or a code fence.
-    if (current && raw.trim() !== "" && !/^\s*([-*] |\d+\. |#|\||```)/.test(raw)) current.text += " " + raw.trim();
-    else current = undefined;
-  });
-  for (const r of out) {
-    const l = level(r.text);
-    if (!l) problems.push(`${r.chapter}:${r.line}: [${r.id}] has no RFC 2119 keyword`);
-    r.level = l ?? "MAY";
-  }
-  return out;
+  const parsed = parseChapter(file, readFileSync(join(specDir, file), "utf8"));
+  problems.push(...parsed.problems);
+  return parsed.requirements;
 }
 
-const chapters = readdirSync(specDir).filter((f) => /^\d\d-.*\.md$/.test(f)).sort();
+const chapters = readdirSync(specDir).filter((f) => CHAPTER_FILE.test(f)).sort();
 const requirements = chapters.flatMap(readChapter);
 
 const seen = new Map<string, Requirement>();

@@ -5,3 +5,4 @@
  */
 export { runVectors, type CaseResult, type SuiteRun } from "./suites/vectors.js";
 export { defaultVectorsDir } from "./paths.js";
+export * from "./compat/index.js";

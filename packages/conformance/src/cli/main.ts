@@ -9,14 +9,17 @@ import { parseArgs } from "node:util";
 import { runVectors, type SuiteRun } from "../suites/vectors.js";
 import { defaultVectorsDir } from "../paths.js";
 import { printSummary, textProgress, toJsonReport } from "./report.js";
+import { runCompatCli } from "../compat/cli.js";
 
 const USAGE = `ferry-conformance: check an implementation against the Ferry protocol spec
 
 Usage:
   ferry-conformance [vectors] [options]   run the golden vectors (spec/vectors)
+  ferry-conformance compat [options]      fail on a protocol change that is not declared
+                                          (ferry-conformance compat --help for its options)
   ferry-conformance --help | --version
 
-Options:
+Options of vectors:
   --dir DIR            vector directory (default: the spec's spec/vectors)
   --only NAME|ID ...   run only vectors with this name or citing this requirement id
   --format text|json   output format (default: text)
@@ -31,6 +34,8 @@ function usageError(message: string): never {
 }
 
 function main(argv: string[]): number {
+  // compat has options of its own.
+  if (argv[0] === "compat") return runCompatCli(argv.slice(1));
   let parsed;
   try {
     parsed = parseArgs({
