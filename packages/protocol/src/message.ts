@@ -8,7 +8,7 @@
  */
 
 export type Priority = "bulk" | "realtime" | "critical";
-export type Reason = "expired" | "overflow" | "rejected";
+export type Reason = "expired" | "overflow" | "rejected" | "lost";
 export type Scope = "hop" | "end-to-end";
 export type Role = "device" | "app" | "server";
 export type CommandOutcome = "received" | "executed" | "expired" | "rejected";

@@ -8,7 +8,7 @@ export const u64 = fc.bigInt({ min: 0n, max: MAX_U64 });
 const smallU64 = fc.bigInt({ min: 0n, max: 1n << 40n });
 export const bytes = (max = 32) => fc.uint8Array({ maxLength: max });
 export const priority = fc.constantFrom<M.Priority>("bulk", "realtime", "critical");
-export const reason = fc.constantFrom<M.Reason>("expired", "overflow", "rejected");
+export const reason = fc.constantFrom<M.Reason>("expired", "overflow", "rejected", "lost");
 export const scope = fc.constantFrom<M.Scope>("hop", "end-to-end");
 export const deviceId = fc.uint8Array({ minLength: 1, maxLength: 16 });
 

@@ -85,6 +85,10 @@ export const messages: VectorGroup = {
       { name: "accounting-full", description: "Ranges of the audio stream accounted with each reason: expired, dropped by overflow, rejected for a bad signature.", requirements: ["ACK-9", "ACK-11", "PRIO-6", "PRIO-10", "SEC-11"] },
       msg.accounting({ stream: STREAM.audio, epoch: EPOCH, ranges: [{ first: 100n, last: 149n, reason: "expired" }, { first: 150n, last: 159n, reason: "overflow" }, { first: 160n, last: 160n, reason: "rejected" }] }),
     ),
+    message(
+      { name: "accounting-lost", description: "Sequence numbers 0 to 499 of the samples stream declared lost by the server after its gap timeout: an app took custody of them and was wiped before forwarding.", requirements: ["ACK-21", "ACK-9"] },
+      msg.accounting({ stream: STREAM.samples, epoch: EPOCH, ranges: [{ first: 0n, last: 499n, reason: "lost" }] }),
+    ),
     message({ name: "ack-message-empty", description: "An Ack with nothing in it: acknowledges nothing, leaves the window unchanged, scope HOP. An empty body still selects the Ack.", requirements: ["ACK-2", "FLOW-3"] }, msg.ack()),
     message(
       { name: "ack-message-end-to-end", description: "The app relays the server's custody of the alarm stream to the device: the server's StreamAck unchanged (so with its explicit epoch), scope END_TO_END.", requirements: ["ACK-13", "ACK-14"] },

@@ -22,7 +22,7 @@ function closedEnum<T extends string>(field: string, names: readonly T[]) {
 export const PRIORITY = closedEnum<Priority>("priority", ["bulk", "realtime", "critical"]);
 export const SCOPE = closedEnum<Scope>("scope", ["hop", "end-to-end"]);
 export const OUTCOME = closedEnum<CommandOutcome>("outcome", ["received", "executed", "expired", "rejected"]);
-const REASONS = closedEnum<Reason | "unspecified">("reason", ["unspecified", "expired", "overflow", "rejected"]);
+const REASONS = closedEnum<Reason | "unspecified">("reason", ["unspecified", "expired", "overflow", "rejected", "lost"]);
 
 export const REASON = {
   name(n: number | null | undefined): Reason {

@@ -8,7 +8,7 @@
 import type { AccountedRange, Range, Reason } from "../message.js";
 import { RangeSet } from "./ranges.js";
 
-const REASONS: readonly Reason[] = ["expired", "overflow", "rejected"];
+const REASONS: readonly Reason[] = ["expired", "overflow", "rejected", "lost"];
 
 export class AccountedRanges {
   readonly #by = new Map<Reason, RangeSet>(REASONS.map((r) => [r, new RangeSet()]));

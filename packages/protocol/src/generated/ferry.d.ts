@@ -262,7 +262,10 @@ export namespace ferry {
             REASON_OVERFLOW = 2,
 
             /** REASON_REJECTED value */
-            REASON_REJECTED = 3
+            REASON_REJECTED = 3,
+
+            /** REASON_LOST value */
+            REASON_LOST = 4
         }
 
         /** Scope enum. */

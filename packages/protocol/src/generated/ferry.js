@@ -747,6 +747,7 @@ export const ferry = $root.ferry = (() => {
          * @property {number} REASON_EXPIRED=1 REASON_EXPIRED value
          * @property {number} REASON_OVERFLOW=2 REASON_OVERFLOW value
          * @property {number} REASON_REJECTED=3 REASON_REJECTED value
+         * @property {number} REASON_LOST=4 REASON_LOST value
          */
         v1.Reason = (function() {
             const valuesById = $Object.create(null), values = $Object.create(valuesById);
@@ -754,6 +755,7 @@ export const ferry = $root.ferry = (() => {
             values[valuesById[1] = "REASON_EXPIRED"] = 1;
             values[valuesById[2] = "REASON_OVERFLOW"] = 2;
             values[valuesById[3] = "REASON_REJECTED"] = 3;
+            values[valuesById[4] = "REASON_LOST"] = 4;
             return values;
         })();
 
@@ -1337,6 +1339,10 @@ export const ferry = $root.ferry = (() => {
                     case "REASON_REJECTED":
                     case 3:
                         message.reason = 3;
+                        break;
+                    case "REASON_LOST":
+                    case 4:
+                        message.reason = 4;
                         break;
                     default:
                         if (typeof object.reason === "number" && (object.reason | 0) === object.reason)
