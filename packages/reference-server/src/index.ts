@@ -1,12 +1,27 @@
 /**
- * @ferry/reference-server: the backend role of Ferry. Issue #3 builds the
- * server itself (WebSocket and HTTP batch bindings on SQLite); until then the
- * package exposes the binding constants it will serve with.
+ * @ferry/reference-server: the backend role of Ferry. The WebSocket and HTTP
+ * batch bindings on a durable SQLite store, the vendor application's pull
+ * and command API, and the `ferry-server` command (README.md).
  */
 import { VERSION } from "@ferry/protocol";
 
-/** The WebSocket subprotocol, carrying the major version [WS-1]. */
+/** The WebSocket subprotocol, carrying the major version [WS-3]. */
 export const WEBSOCKET_SUBPROTOCOL: string = VERSION.websocketSubprotocol;
 
-/** Path of the HTTP batch endpoint under the server's base URL [HTTP-2]. */
+/** Path of the HTTP batch endpoint under the server's base URL [HTTP-1]. */
 export const HTTP_BATCH_PATH = "/v1/batch";
+
+export { FerryServer } from "./server.js";
+export { DEFAULTS, DEFAULT_MAX_MESSAGE, resolveOptions, type ServerOptions, type ServerOptionsInput, type FloodLimit, type AuthThrottleLimit } from "./config.js";
+export { Credentials, type DeviceSet } from "./auth.js";
+export { createLogger, silentLogger, type Logger, type LogLevel } from "./log.js";
+export { loadOrCreateKey, keyFileFor, parseKeyHex } from "./resume-keys.js";
+export { main as runCli, parseCommandLine, HELP } from "./cli.js";
+export { WEBSOCKET_PATH } from "./bindings/websocket.js";
+export { BATCH_PATH, HEALTH_PATH } from "./bindings/http.js";
+export { encodeErrorBody, errorBodyJson } from "./bindings/error-body.js";
+export { ServerSession, SERVER_FEATURES } from "./session/session.js";
+export { SessionRegistry } from "./session/registry.js";
+export { directCommitter, type Committer } from "./session/committer.js";
+export type { SessionContext, Transport, Clock } from "./session/context.js";
+export type { Store, IngestRequest, IngestOutcome, Delivery, StoredCommand } from "./store/store.js";

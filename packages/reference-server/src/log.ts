@@ -61,14 +61,20 @@ export class OffenceLog {
     this.#context = context;
   }
 
+  /** Input refused with an error of the table (or a timeout). */
   offence(kind: string, detail: string, fields?: LogFields): void {
+    if (this.#first(kind)) this.#log.warn(`refused peer input ${kind}: ${detail}`, { ...this.#context, ...fields });
+  }
+
+  /** An Error message the peer sent [ERR-8]: logged, nothing else. */
+  peerError(code: number, detail: string): void {
+    if (this.#first(`peer-error-${code}`)) this.#log.info(`peer sent Error ${code}: ${detail.slice(0, 200)}`, this.#context);
+  }
+
+  #first(kind: string): boolean {
     const seen = this.#repeats.get(kind);
-    if (seen !== undefined) {
-      this.#repeats.set(kind, seen + 1);
-      return;
-    }
-    this.#repeats.set(kind, 0);
-    this.#log.warn(`peer offence ${kind}: ${detail}`, { ...this.#context, ...fields });
+    this.#repeats.set(kind, seen === undefined ? 0 : seen + 1);
+    return seen === undefined;
   }
 
   /** One summary line for the repeats that were not logged. */

@@ -17,6 +17,7 @@ export class EventTable {
   readonly #insert: Database.Statement;
   readonly #payload: Database.Statement;
   readonly #expired: Database.Statement;
+  readonly #receivedAt: Database.Statement;
 
   constructor(db: Database.Database) {
     this.#insert = db.prepare(
@@ -24,6 +25,7 @@ export class EventTable {
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
     this.#payload = db.prepare("SELECT payload FROM events WHERE stream_id = ? AND seq = ?").pluck();
+    this.#receivedAt = db.prepare("SELECT received_at_ms FROM events WHERE stream_id = ? AND seq = ?").pluck();
     this.#expired = db
       .prepare(
         `SELECT seq FROM events WHERE stream_id = ? AND seq BETWEEN ? AND ?
@@ -47,6 +49,11 @@ export class EventTable {
   /** The payload held for an identity, if an event (not an accounting) covers it. */
   payload(streamId: number, seq: bigint): Buffer | undefined {
     return this.#payload.get(streamId, seqBlob(seq)) as Buffer | undefined;
+  }
+
+  /** When the event of an identity arrived (server clock, ms), if one is held. */
+  receivedAt(streamId: number, seq: bigint): number | undefined {
+    return this.#receivedAt.get(streamId, seqBlob(seq)) as number | undefined;
   }
 
   /** Sequences of [first, last] whose deadline is at or before `nowMs`, ascending [PRIO-6]. */

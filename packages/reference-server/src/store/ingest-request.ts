@@ -9,7 +9,7 @@ import type { IngestRequest } from "./store.js";
 import { MAX_SEQ } from "./seq.js";
 
 const U32 = 0xffff_ffff;
-const REASONS = new Set(["expired", "overflow", "rejected"]);
+const REASONS = new Set(["expired", "overflow", "rejected", "lost"]);
 const PRIORITIES = new Set(["bulk", "realtime", "critical"]);
 
 function invalid(detail: string): never {

@@ -10,7 +10,7 @@
  * taken, so an event already held stays held [ACK-11]. Sequence spaces are
  * keyed by (device, epoch, stream) [ID-6].
  */
-import type { StreamKey, StreamRef } from "@ferry/protocol";
+import type { AccountedRange, StreamKey, StreamRef } from "@ferry/protocol";
 import type { AccountedTable } from "./accounted-table.js";
 import type { CustodyTable, StoredStream } from "./custody-table.js";
 import type { DeliveryLog } from "./delivery-log.js";
@@ -62,6 +62,18 @@ export function ingestGroup(tables: StoreTables, requests: IngestRequest[]): Ing
   }));
 }
 
+/**
+ * Takes the uncovered parts of an accounted range into custody and records
+ * them; returns those parts. Held events stay held [ACK-11]. The caller hands
+ * off afterwards. Senders' accountings and the server's own (lost gaps
+ * [ACK-21]) take this one path.
+ */
+export function takeAccounting(tables: StoreTables, s: StoredStream, range: AccountedRange): AccountedRange[] {
+  const fresh = s.custody.addAccounting(range.first, range.last, range.reason);
+  for (const f of fresh) tables.accounted.insert(s.id, f);
+  return fresh;
+}
+
 function ingestOne(tables: StoreTables, streams: TouchedStreams, r: IngestRequest) {
   const keys: StreamKey[] = [];
   const seen = new Set<string>();
@@ -107,11 +119,7 @@ function ingestOne(tables: StoreTables, streams: TouchedStreams, r: IngestReques
 
   for (const a of r.accountings) {
     const s = touch(a);
-    for (const range of a.ranges) {
-      for (const fresh of s.custody.addAccounting(range.first, range.last, range.reason)) {
-        tables.accounted.insert(s.id, fresh);
-      }
-    }
+    for (const range of a.ranges) takeAccounting(tables, s, range);
   }
 
   // Hand-off order, with this request's arrival time as "now" [ACK-12] [PRIO-6].

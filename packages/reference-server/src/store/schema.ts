@@ -8,10 +8,14 @@
  * per stream (streams.next_seq plus custody_ranges, the covered ranges above
  * it) and maintained by each ingest, so custody() reads a row and a few
  * ranges and never scans events [ACK-4].
+ *
+ * Migrations are append-only: a released one is never edited, since files
+ * already at its version would never run the edit.
  */
 import type Database from "better-sqlite3";
 
 const REASON = "('expired', 'overflow', 'rejected')";
+const REASON_2 = "('expired', 'overflow', 'rejected', 'lost')";
 
 export const MIGRATIONS: readonly string[] = [
   // 1: events, custody, accountings, delivery log, commands.
@@ -77,6 +81,46 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (device_id, id)
   );
   CREATE INDEX commands_unsettled ON commands (device_id, id) WHERE settled = 0;
+  `,
+  // 2: REASON_LOST [ACK-21]. SQLite cannot alter a CHECK, so the three tables
+  // with a reason are rebuilt (create, copy, drop, rename), keeping every row.
+  // The log keeps its AUTOINCREMENT high-water mark, so no position is reused.
+  `
+  CREATE TABLE custody_ranges_2 (
+    stream_id INTEGER NOT NULL REFERENCES streams (id),
+    first     BLOB    NOT NULL,
+    last      BLOB    NOT NULL,
+    reason    TEXT    CHECK (reason IN ${REASON_2}),
+    PRIMARY KEY (stream_id, first)
+  ) WITHOUT ROWID;
+  INSERT INTO custody_ranges_2 (stream_id, first, last, reason) SELECT stream_id, first, last, reason FROM custody_ranges;
+  DROP TABLE custody_ranges;
+  ALTER TABLE custody_ranges_2 RENAME TO custody_ranges;
+
+  CREATE TABLE accounted_2 (
+    stream_id INTEGER NOT NULL REFERENCES streams (id),
+    first     BLOB    NOT NULL,
+    last      BLOB    NOT NULL,
+    reason    TEXT    NOT NULL CHECK (reason IN ${REASON_2}),
+    PRIMARY KEY (stream_id, first)
+  ) WITHOUT ROWID;
+  INSERT INTO accounted_2 (stream_id, first, last, reason) SELECT stream_id, first, last, reason FROM accounted;
+  DROP TABLE accounted;
+  ALTER TABLE accounted_2 RENAME TO accounted;
+
+  CREATE TABLE deliveries_2 (
+    position  INTEGER PRIMARY KEY AUTOINCREMENT,
+    stream_id INTEGER NOT NULL REFERENCES streams (id),
+    first     BLOB    NOT NULL,
+    last      BLOB    NOT NULL,
+    reason    TEXT    CHECK (reason IN ${REASON_2})
+  );
+  INSERT INTO deliveries_2 (position, stream_id, first, last, reason)
+    SELECT position, stream_id, first, last, reason FROM deliveries;
+  DELETE FROM sqlite_sequence WHERE name = 'deliveries_2';
+  INSERT INTO sqlite_sequence (name, seq) SELECT 'deliveries_2', seq FROM sqlite_sequence WHERE name = 'deliveries';
+  DROP TABLE deliveries;
+  ALTER TABLE deliveries_2 RENAME TO deliveries;
   `,
 ];
 

@@ -15,8 +15,9 @@ import { DeliveryLog } from "./delivery-log.js";
 import { EventTable } from "./event-table.js";
 import { ingestGroup, type StoreTables } from "./ingest.js";
 import { checkIngestRequest } from "./ingest-request.js";
+import { accountLostGaps } from "./lost-gaps.js";
 import { openDatabase, type OpenOptions } from "./open-database.js";
-import type { Delivery, IngestOutcome, IngestRequest, Store, StoredCommand } from "./store.js";
+import type { Delivery, IngestOutcome, IngestRequest, Store, StoredCommand, StreamGap } from "./store.js";
 
 export class SqliteStore implements Store {
   readonly #db: Database.Database;
@@ -67,6 +68,13 @@ export class SqliteStore implements Store {
 
   async readDeliveries(cursor: bigint, limit: number): Promise<Delivery[]> {
     return this.#tables.log.read(cursor, limit);
+  }
+
+  async accountLostGaps(nowMs: number, gapTimeoutMs: number): Promise<StreamGap[]> {
+    if (!Number.isFinite(nowMs)) throw new RangeError(`nowMs ${nowMs} is not a time`);
+    if (!Number.isFinite(gapTimeoutMs) || gapTimeoutMs < 0) throw new RangeError(`gap timeout ${gapTimeoutMs} ms`);
+    // Synchronous, so it never interleaves with an ingest: the single writer holds.
+    return this.#db.transaction(() => accountLostGaps(this.#tables, nowMs, gapTimeoutMs)).immediate();
   }
 
   async enqueueCommand(deviceId: Uint8Array, payload: Uint8Array, ttlMs: number, nowMs: number): Promise<bigint> {

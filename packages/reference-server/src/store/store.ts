@@ -16,6 +16,8 @@
  * - Delivery to the vendor's application follows the delivery log: per
  *   stream in sequence order, an event only once every lower sequence is
  *   delivered or accounted; accounted ranges appear in the log too.
+ * - A gap is not waited for forever: `accountLostGaps`, called by the server
+ *   on a timer, accounts a gap held open past the gap timeout as lost [ACK-21].
  */
 import type { AccountedRange, Command, CommandOutcome, EventRun, Accounting, Priority, Reason, Scope, StreamAck, StreamKey, StreamRef } from "@ferry/protocol";
 
@@ -71,6 +73,15 @@ export type Delivery =
       reason: Reason;
     };
 
+/** A range of one stream the store accounted `lost` itself [ACK-21]. */
+export interface StreamGap {
+  deviceId: Uint8Array;
+  stream: number;
+  epoch: number;
+  first: bigint;
+  last: bigint;
+}
+
 export interface StoredCommand extends Command {
   deviceId: Uint8Array;
   /** Server clock (ms) after which the command is expired [CMD-6]; undefined = never. */
@@ -86,6 +97,18 @@ export interface Store {
   accounted(deviceId: Uint8Array, key: StreamKey): Promise<AccountedRange[]>;
   /** Up to `limit` deliveries after `cursor` (0n = from the start), in log order. */
   readDeliveries(cursor: bigint, limit: number): Promise<Delivery[]>;
+  /**
+   * Accounts lost [ACK-21], in one durable transaction, the lowest gap of
+   * every stream whose lowest event held above that gap arrived at least
+   * `gapTimeoutMs` before `nowMs` (server clock, ms): the gap
+   * [next_seq, first covered - 1] is accounted `lost` and handed off like any
+   * accounting, then the events above it (and any further gap old by the same
+   * rule). A later event of the range is a duplicate, never delivered.
+   * Returns the ranges accounted, ascending per stream; empty, and cheap,
+   * when no stream is held back. The spec asks for a timeout of at least an
+   * hour (24 h by default); the caller chooses it.
+   */
+  accountLostGaps(nowMs: number, gapTimeoutMs: number): Promise<StreamGap[]>;
   /** Queues a command; returns its id, increasing per device, never reused [CMD-3]. */
   enqueueCommand(deviceId: Uint8Array, payload: Uint8Array, ttlMs: number, nowMs: number): Promise<bigint>;
   /** Commands not settled and not expired at `nowMs`, in id order; expires the others [CMD-6]. */

@@ -4,12 +4,15 @@
  * group commits. The model keeps one label per sequence number (the payload
  * held, or the reason accounted); the store must report exactly the custody
  * the labels imply [ACK-4] [ACK-6] [ACK-9] and hand off every number once, in
- * order, only when everything below it is covered [ACK-12].
+ * order, only when everything below it is covered [ACK-12]. Between group
+ * commits the clock moves on and the store may sweep for lost gaps: the
+ * model accounts `lost` each lowest gap whose lowest held event above it is
+ * at least the timeout old, as long as one is [ACK-21].
  */
 import { afterAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import type { AccountedRange, Range, Reason, StreamAck, StreamKey } from "@ferry/protocol";
-import type { IngestRequest } from "../../src/store/index.js";
+import type { IngestRequest, StreamGap } from "../../src/store/index.js";
 import { accounting, openStore, request, run, tempDir } from "./helpers.js";
 
 const KEYS: StreamKey[] = [
@@ -45,20 +48,34 @@ const action: fc.Arbitrary<Action> = fc.oneof(
     k: fc.nat(KEYS.length - 1),
     first: fc.nat(SPACE - 1),
     count: fc.integer({ min: 1, max: 4 }),
-    reason: fc.constantFrom<Reason>("expired", "overflow", "rejected"),
+    reason: fc.constantFrom<Reason>("expired", "overflow", "rejected", "lost"),
   }),
 );
-/** Groups of requests of actions: each group is one ingest call (one transaction). */
-const scenario = fc.array(fc.array(fc.array(action, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 3 }), {
-  minLength: 1,
-  maxLength: 8,
-});
+/**
+ * Steps: the clock moves on by `dt` ms, a group of requests of actions is
+ * one ingest call (one transaction) at that time, then maybe a lost-gap
+ * sweep with a timeout of `sweep` ms.
+ */
+interface Step {
+  dt: number;
+  group: Action[][];
+  sweep: number | null;
+}
+const scenario: fc.Arbitrary<Step[]> = fc.array(
+  fc.record({
+    dt: fc.nat(2),
+    group: fc.array(fc.array(action, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 3 }),
+    sweep: fc.option(fc.nat(3)),
+  }),
+  { minLength: 1, maxLength: 8 },
+);
 
 const payloadOf = (seq: number, variant: number) => new Uint8Array([seq, variant]);
 
-function toRequest(deviceId: Uint8Array, actions: Action[]): IngestRequest {
+function toRequest(deviceId: Uint8Array, actions: Action[], nowMs: number): IngestRequest {
   return request({
     deviceId,
+    nowMs,
     runs: actions.flatMap((a) =>
       a.kind === "events"
         ? [run(BigInt(a.first), Array.from({ length: a.count }, (_, i) => payloadOf(a.first + i, a.variant)), KEYS[a.k])]
@@ -72,11 +89,14 @@ function toRequest(deviceId: Uint8Array, actions: Action[]): IngestRequest {
   });
 }
 
-/** The model: per key, seq -> "v0" | "v1" (payload variant held) | reason. */
+type Gap = { k: number; first: number; last: number };
+
+/** The model: per key, seq -> "v0" | "v1" (payload variant held) | reason; and when each event arrived. */
 class Model {
   labels = KEYS.map(() => new Map<number, string>());
+  receivedAt = KEYS.map(() => new Map<number, number>());
 
-  apply(actions: Action[]) {
+  apply(actions: Action[], nowMs: number) {
     const out = { stored: 0, duplicates: 0, conflicts: [] as Array<{ stream: number; epoch: number; seq: bigint }> };
     // Within a request, runs are taken before accountings (the store's order).
     for (const a of actions) {
@@ -85,6 +105,7 @@ class Model {
         const held = this.labels[a.k]!.get(s);
         if (held === undefined) {
           this.labels[a.k]!.set(s, `v${a.variant}`);
+          this.receivedAt[a.k]!.set(s, nowMs);
           out.stored++;
         } else if (held === `v${a.variant}` || !held.startsWith("v")) out.duplicates++;
         else out.conflicts.push({ ...KEYS[a.k]!, seq: BigInt(s) });
@@ -94,6 +115,23 @@ class Model {
       if (a.kind !== "accounting") continue;
       for (let s = a.first; s < a.first + a.count; s++) {
         if (!this.labels[a.k]!.has(s)) this.labels[a.k]!.set(s, a.reason);
+      }
+    }
+    return out;
+  }
+
+  /** [ACK-21] each stream's lowest gap, while the lowest event held above it is `timeoutMs` old. */
+  sweep(nowMs: number, timeoutMs: number): Gap[] {
+    const out: Gap[] = [];
+    for (let k = 0; k < KEYS.length; k++) {
+      for (;;) {
+        const next = this.nextSeq(k);
+        const covered = [...this.labels[k]!.keys()].filter((s) => s > next).sort((a, b) => a - b);
+        const held = covered.find((s) => this.labels[k]!.get(s)!.startsWith("v"));
+        if (held === undefined || nowMs - this.receivedAt[k]!.get(held)! < timeoutMs) break;
+        const last = covered[0]! - 1;
+        for (let s = next; s <= last; s++) this.labels[k]!.set(s, "lost");
+        out.push({ k, first: next, last });
       }
     }
     return out;
@@ -145,25 +183,47 @@ function touchedKeys(actions: Action[]): number[] {
   return [...new Set(runsFirst.map((a) => a.k))];
 }
 
+/** The gaps a sweep reported for `device`, as the model names them, by stream then seq. */
+function gapsOf(device: Uint8Array, gaps: StreamGap[]): Gap[] {
+  return gaps
+    .filter((g) => Buffer.compare(g.deviceId, device) === 0)
+    .map((g) => ({ k: KEYS.findIndex((x) => x.stream === g.stream && x.epoch === g.epoch), first: Number(g.first), last: Number(g.last) }))
+    .sort((a, b) => a.k - b.k || a.first - b.first);
+}
+
+/**
+ * Runs one step against the store and the model; a sweep covers the whole
+ * shared file (other runs' devices too), and only this device's gaps count.
+ */
+async function step(device: Uint8Array, model: Model, clock: { nowMs: number }, s: Step, check: boolean) {
+  clock.nowMs += s.dt;
+  const outcomes = await store.ingest(s.group.map((g) => toRequest(device, g, clock.nowMs)));
+  const expected = s.group.map((actions) => model.apply(actions, clock.nowMs));
+  if (check) {
+    s.group.forEach((actions, i) => {
+      const o = outcomes[i]!;
+      expect({ stored: o.stored, duplicates: o.duplicates, conflicts: o.conflicts }).toEqual(expected[i]);
+      // Custody after the group's commit, for each stream the request touched, runs first.
+      expect(o.custody).toEqual(touchedKeys(actions).map((k) => model.ack(k)));
+    });
+  }
+  if (s.sweep === null) return;
+  const gaps = gapsOf(device, await store.accountLostGaps(clock.nowMs, s.sweep));
+  const modelGaps = model.sweep(clock.nowMs, s.sweep);
+  if (check) expect(gaps).toEqual(modelGaps);
+}
+
 /** Where the previous run of the delivery property stopped reading the shared log. */
 let logCursor = 0n;
 
 describe("custody and delivery against a model", () => {
-  it("[ACK-4] [ACK-6] [ACK-7] [ACK-8] [ACK-9] [ACK-11] [ID-6] custody and outcomes match the model for any arrival order and grouping", async () => {
+  it("[ACK-4] [ACK-6] [ACK-7] [ACK-8] [ACK-9] [ACK-11] [ACK-21] [ID-6] custody, outcomes and lost gaps match the model for any arrival order and grouping", async () => {
     await fc.assert(
-      fc.asyncProperty(scenario, async (groups) => {
+      fc.asyncProperty(scenario, async (steps) => {
         const device = new Uint8Array(new Uint32Array([++devices]).buffer);
         const model = new Model();
-        for (const group of groups) {
-          const outcomes = await store.ingest(group.map((g) => toRequest(device, g)));
-          const expected = group.map((actions) => model.apply(actions));
-          group.forEach((actions, i) => {
-            const o = outcomes[i]!;
-            expect({ stored: o.stored, duplicates: o.duplicates, conflicts: o.conflicts }).toEqual(expected[i]);
-            // Custody after the group's commit, for each stream the request touched, runs first.
-            expect(o.custody).toEqual(touchedKeys(actions).map((k) => model.ack(k)));
-          });
-        }
+        const clock = { nowMs: 1_000 };
+        for (const s of steps) await step(device, model, clock, s, true);
         expect(await store.custody(device, KEYS)).toEqual(KEYS.map((_, k) => model.ack(k)));
         for (let k = 0; k < KEYS.length; k++) {
           expect(await store.accounted(device, KEYS[k]!)).toEqual(model.accounted(k));
@@ -172,21 +232,21 @@ describe("custody and delivery against a model", () => {
     );
   });
 
-  it("[ACK-12] [LIFE-12] the delivery log hands each number over once, in order, only when everything below is covered", async () => {
+  it("[ACK-12] [LIFE-12] [ACK-21] the delivery log hands each number over once, in order, only when everything below is covered", async () => {
     // Start after what the other property left in the shared log.
     for (let page = await store.readDeliveries(0n, 10_000); page.length > 0; ) {
       logCursor = page[page.length - 1]!.position;
       page = await store.readDeliveries(logCursor, 10_000);
     }
     await fc.assert(
-      fc.asyncProperty(scenario, async (groups) => {
+      fc.asyncProperty(scenario, async (steps) => {
         const device = new Uint8Array(new Uint32Array([++devices]).buffer);
         const model = new Model();
+        const clock = { nowMs: 1_000 };
         const handed = KEYS.map(() => [] as string[]);
         let cursor = logCursor;
-        for (const group of groups) {
-          await store.ingest(group.map((g) => toRequest(device, g)));
-          group.forEach((actions) => model.apply(actions));
+        for (const s of steps) {
+          await step(device, model, clock, s, false);
           for (const d of await store.readDeliveries(cursor, 10_000)) {
             expect(d.position).toBeGreaterThan(cursor);
             cursor = d.position;
@@ -196,7 +256,7 @@ describe("custody and delivery against a model", () => {
             if (d.kind === "event") handed[k]!.push(`v${d.payload[1]}`);
             else for (let s = d.first; s <= d.last; s++) handed[k]!.push(d.reason);
           }
-          // After each commit: exactly the covered prefix, in sequence order, each number once.
+          // After each step: exactly the covered prefix, in sequence order, each number once.
           for (let k = 0; k < KEYS.length; k++) {
             const next = model.nextSeq(k);
             expect(handed[k]).toEqual(Array.from({ length: next }, (_, s) => model.labels[k]!.get(s)));

@@ -1,0 +1,206 @@
+/**
+ * The `ferry-server` command. Parses the options, starts a FerryServer and
+ * prints one line when it is ready to serve:
+ *
+ *   ferry-server listening ws://HOST:PORT/v1/ws http://HOST:PORT
+ *
+ * so scripts and tests can wait for it. SIGINT or SIGTERM shut it down
+ * gracefully (sockets close with 1001 and clients resume later); a second
+ * signal exits at once. Bad usage exits with status 2.
+ */
+import { parseArgs } from "node:util";
+import { realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Credentials } from "./auth.js";
+import { DEFAULTS } from "./config.js";
+import { isLogLevel, LOG_LEVELS } from "./log.js";
+import { parseKeyHex } from "./resume-keys.js";
+import { FerryServer } from "./server.js";
+
+export const HELP = `Usage: ferry-server [options]
+
+Runs the Ferry reference server: the WebSocket binding on /v1/ws, the HTTP
+batch binding on /v1/batch, GET /v1/health, and the vendor application's API
+(/v1/events, /v1/devices/...) on one port, storing custody in an SQLite file.
+
+Options:
+  --port N               TCP port (default ${DEFAULTS.port}; 0 picks a free one)
+  --host HOST            address to listen on (default ${DEFAULTS.host})
+  --db PATH              SQLite database file, created on first start
+                         (default ${DEFAULTS.dbPath})
+  --token TOKEN          accept this credential for every device (demos);
+                         also read from FERRY_TOKEN
+  --tokens FILE          credentials file: JSON object mapping each token to
+                         an array of hex device ids, or to "*" for all devices
+  --admin-token TOKEN    bearer token of the vendor API (/v1/events,
+                         /v1/devices/...); also read from FERRY_ADMIN_TOKEN;
+                         without it that API is off
+  --resume-key HEX       resume token key, 32 bytes in hex; repeat to rotate:
+                         the first mints, every one verifies (default: a
+                         random key kept in PATH.key beside the database)
+  --resume-ttl SECONDS   lifetime of resume tokens (default ${DEFAULTS.resumeTtlS})
+  --max-message BYTES    largest WebSocket message or batch body accepted
+                         (default ${DEFAULTS.maxMessage})
+  --window-events N      events in flight granted to each session (default ${DEFAULTS.window.events})
+  --window-bytes N       payload bytes in flight granted (default ${DEFAULTS.window.bytes})
+  --flood-messages N     messages (Pings included) per connection and
+                         interval before RATE_LIMITED (default ${DEFAULTS.flood.messages};
+                         below 1000 per 10 s breaks [WS-9])
+  --flood-bytes N        bytes per connection and interval (default ${DEFAULTS.flood.bytes})
+  --flood-interval MS    flood counting interval (default ${DEFAULTS.flood.intervalMs})
+  --gap-timeout SECONDS  a gap below held events that nobody fills for this
+                         long is accounted lost, so hand-off goes on [ACK-21]
+                         (default ${DEFAULTS.gapTimeoutMs / 1000}; at least 3600)
+  --auth-fail-limit N    failed credentials per address and minute before
+                         that address is RATE_LIMITED (default ${DEFAULTS.authThrottle.failures})
+  --log-level LEVEL      ${LOG_LEVELS.join(" | ")} (default ${DEFAULTS.logLevel})
+  -h, --help             show this help
+
+Exit status: 0 after a clean shutdown (SIGINT, SIGTERM), 1 on a failure,
+2 on bad usage.
+`;
+
+class UsageError extends Error {}
+
+function int(name: string, text: string | undefined, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}`);
+  return n;
+}
+
+export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = process.env): Parameters<typeof FerryServer.start>[0] | "help" {
+  let values;
+  // `pnpm start -- --port 0` hands the separator on; it means nothing here.
+  const args = argv[0] === "--" ? argv.slice(1) : argv;
+  try {
+    ({ values } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: "string" },
+        host: { type: "string" },
+        db: { type: "string" },
+        token: { type: "string" },
+        tokens: { type: "string" },
+        "admin-token": { type: "string" },
+        "resume-key": { type: "string", multiple: true },
+        "resume-ttl": { type: "string" },
+        "max-message": { type: "string" },
+        "window-events": { type: "string" },
+        "window-bytes": { type: "string" },
+        "flood-messages": { type: "string" },
+        "flood-bytes": { type: "string" },
+        "flood-interval": { type: "string" },
+        "auth-fail-limit": { type: "string" },
+        "gap-timeout": { type: "string" },
+        "log-level": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  if (values.help) return "help";
+
+  const credentials = values.tokens ? loadTokens(values.tokens) : new Credentials();
+  const token = values.token ?? env.FERRY_TOKEN;
+  if (token !== undefined) credentials.add(token, "*");
+  if (credentials.size === 0) throw new UsageError("no credentials: give --token TOKEN or --tokens FILE");
+
+  const logLevel = values["log-level"] ?? DEFAULTS.logLevel;
+  if (!isLogLevel(logLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(", ")}`);
+  let resumeKeys: Uint8Array[] | undefined;
+  try {
+    resumeKeys = values["resume-key"]?.map(parseKeyHex);
+  } catch (e) {
+    throw new UsageError(`--resume-key: ${(e as Error).message}`);
+  }
+  const windowEvents = int("window-events", values["window-events"], 0, 0xffffffff);
+  const windowBytes = int("window-bytes", values["window-bytes"], 0, 0xffffffff);
+  const failures = int("auth-fail-limit", values["auth-fail-limit"], 1);
+  // [ACK-21] at least one hour.
+  const gapTimeoutS = int("gap-timeout", values["gap-timeout"], 3600, 0xffffffff);
+  return {
+    port: int("port", values.port, 0, 65535),
+    host: values.host,
+    dbPath: values.db,
+    credentials,
+    adminToken: values["admin-token"] ?? env.FERRY_ADMIN_TOKEN,
+    resumeKeys,
+    resumeTtlS: int("resume-ttl", values["resume-ttl"], 1, 0xffffffff),
+    maxMessage: int("max-message", values["max-message"], 64, 0xffffffff),
+    window: { events: windowEvents ?? DEFAULTS.window.events, bytes: windowBytes ?? DEFAULTS.window.bytes },
+    flood: {
+      messages: int("flood-messages", values["flood-messages"], 1) ?? DEFAULTS.flood.messages,
+      bytes: int("flood-bytes", values["flood-bytes"], 1) ?? DEFAULTS.flood.bytes,
+      intervalMs: int("flood-interval", values["flood-interval"], 1) ?? DEFAULTS.flood.intervalMs,
+    },
+    gapTimeoutMs: gapTimeoutS === undefined ? undefined : gapTimeoutS * 1000,
+    authThrottle: { failures: failures ?? DEFAULTS.authThrottle.failures, intervalMs: DEFAULTS.authThrottle.intervalMs },
+    logLevel,
+  };
+}
+
+function loadTokens(path: string): Credentials {
+  try {
+    return Credentials.fromFile(path);
+  } catch (e) {
+    throw new UsageError(`--tokens: ${(e as Error).message}`);
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let options;
+  try {
+    options = parseCommandLine(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`ferry-server: ${e.message}\nTry 'ferry-server --help'.\n`);
+    return 2;
+  }
+  if (options === "help") {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const server = await FerryServer.start(options);
+  process.stdout.write(`ferry-server listening ${server.url} ${server.httpUrl}\n`);
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return process.exit(1);
+      stopping = true;
+      process.stderr.write(`ferry-server: ${signal}, shutting down\n`);
+      server.close().then(
+        () => resolve(0),
+        (e: unknown) => {
+          process.stderr.write(`ferry-server: shutdown failed: ${String(e)}\n`);
+          resolve(1);
+        },
+      );
+    };
+    process.on("SIGINT", () => stop("SIGINT"));
+    process.on("SIGTERM", () => stop("SIGTERM"));
+  });
+}
+
+function isEntryPoint(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      process.stderr.write(`ferry-server: ${(e as Error)?.stack ?? String(e)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,114 @@
+/**
+ * Options of the reference server and their defaults. The CLI (cli.ts) and
+ * the programmatic FerryServer.start() share these, so a test that starts a
+ * server in process gets the same behaviour as `ferry-server`.
+ */
+import { DEFAULT_WINDOW, type Window } from "@ferry/protocol";
+import type { Logger, LogLevel } from "./log.js";
+import type { Credentials } from "./auth.js";
+import type { Store } from "./store/store.js";
+import type { Committer } from "./session/committer.js";
+
+/** 1 MiB: the WebSocket and HTTP default max_message [WS-2] [HTTP-14]. */
+export const DEFAULT_MAX_MESSAGE = 1_048_576;
+
+export interface FloodLimit {
+  /** Length of one counting interval. */
+  intervalMs: number;
+  /** Messages (Ping frames included) a connection may send per interval [WS-9]. */
+  messages: number;
+  /** Bytes a connection may send per interval. */
+  bytes: number;
+}
+
+export interface AuthThrottleLimit {
+  /** AUTH_FAILED answers one remote address may get per interval before it is RATE_LIMITED. */
+  failures: number;
+  intervalMs: number;
+}
+
+export interface ServerOptions {
+  /** TCP port; 0 picks an ephemeral one. */
+  port: number;
+  host: string;
+  /** SQLite database file (created on first start). */
+  dbPath: string;
+  credentials: Credentials;
+  /** Bearer token of the vendor application's pull and command API; undefined: that API is off. */
+  adminToken?: string | undefined;
+  /** Resume token keys, 32 bytes each: the first mints, all verify [SEC-4]. Default: PATH.key beside the database. */
+  resumeKeys?: Uint8Array[] | undefined;
+  /** Lifetime of a resume token [SEC-5]. */
+  resumeTtlS: number;
+  /** Largest Message (WebSocket) or body (HTTP) the server accepts [ENV-8]. */
+  maxMessage: number;
+  /** The window the server grants each session for events [FLOW-2]. */
+  window: Window;
+  flood: FloodLimit;
+  authThrottle: AuthThrottleLimit;
+  /** Close a connection whose Hello has not arrived by then [HS-15]. */
+  helloTimeoutMs: number;
+  /** Send a Ping after this much silence from the peer [WS-8]. */
+  pingAfterMs: number;
+  /** Close (1000) a connection on which nothing arrived for this long (chapter 11.4). */
+  idleTimeoutMs: number;
+  /**
+   * [ACK-21] A gap below a held event that nobody fills or accounts for this
+   * long is accounted `lost` by the server, so hand-off never stalls. The
+   * spec asks at least 1 hour (the CLI enforces it); 24 hours by default.
+   */
+  gapTimeoutMs: number;
+  /** How often the server looks for such gaps. */
+  gapSweepMs: number;
+  /** How long a graceful shutdown waits for commits in progress before closing sockets with 1001. */
+  shutdownGraceMs: number;
+  logLevel: LogLevel;
+  /** Overrides for tests and embedding. */
+  logger?: Logger | undefined;
+  store?: Store | undefined;
+  committer?: Committer | undefined;
+  /** Wall clock in ms since the Unix epoch (tests move it to expire tokens). */
+  now?: (() => number) | undefined;
+}
+
+export const DEFAULTS = {
+  port: 8080,
+  host: "127.0.0.1",
+  dbPath: "./ferry.db",
+  resumeTtlS: 7 * 24 * 3600,
+  maxMessage: DEFAULT_MAX_MESSAGE,
+  window: { ...DEFAULT_WINDOW.serverGrantsApp },
+  // 20,000 messages per 10 s: twenty times the floor of [WS-9].
+  flood: { intervalMs: 10_000, messages: 20_000, bytes: 256 * 1024 * 1024 },
+  authThrottle: { failures: 100, intervalMs: 60_000 },
+  helloTimeoutMs: 10_000,
+  pingAfterMs: 30_000,
+  idleTimeoutMs: 90_000,
+  shutdownGraceMs: 2_000,
+  gapTimeoutMs: 24 * 3600_000,
+  gapSweepMs: 60_000,
+  logLevel: "info",
+} as const satisfies Partial<ServerOptions>;
+
+export type ServerOptionsInput = Partial<ServerOptions> & Pick<ServerOptions, "credentials">;
+
+export function resolveOptions(input: ServerOptionsInput): ServerOptions {
+  const o: ServerOptions = {
+    ...DEFAULTS,
+    window: { ...DEFAULTS.window },
+    flood: { ...DEFAULTS.flood },
+    authThrottle: { ...DEFAULTS.authThrottle },
+    ...stripUndefined(input),
+    credentials: input.credentials,
+  };
+  if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535) throw new RangeError(`port ${o.port}`);
+  if (!Number.isInteger(o.maxMessage) || o.maxMessage < 64) throw new RangeError(`max message ${o.maxMessage}: at least 64 bytes`);
+  if (!Number.isInteger(o.resumeTtlS) || o.resumeTtlS < 1 || o.resumeTtlS > 0xffffffff) throw new RangeError(`resume ttl ${o.resumeTtlS} s`);
+  if (!(o.gapTimeoutMs > 0) || !(o.gapSweepMs > 0)) throw new RangeError("gap timeout and sweep must be positive");
+  if (o.flood.messages < 1 || o.flood.bytes < 1 || o.flood.intervalMs < 1) throw new RangeError("flood limits must be positive");
+  return o;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
