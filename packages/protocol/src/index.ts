@@ -16,3 +16,4 @@ export * from "./fragment/index.js";
 export * from "./handshake/index.js";
 export * from "./core/index.js";
 export { VERSION, GATT, ERROR_TABLE } from "./generated/spec.js";
+export * from "./security/event-signature.js";

@@ -9,10 +9,10 @@
  * signal exits at once. Bad usage exits with status 2.
  */
 import { parseArgs } from "node:util";
-import { realpathSync } from "node:fs";
+import { readFileSync, realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Credentials } from "./auth.js";
-import { DEFAULTS } from "./config.js";
+import { checkWebhook, DEFAULTS, WEBHOOK_DEFAULTS, type WebhookOptions } from "./config.js";
 import { isLogLevel, LOG_LEVELS } from "./log.js";
 import { parseKeyHex } from "./resume-keys.js";
 import { FerryServer } from "./server.js";
@@ -56,6 +56,24 @@ Options:
   --log-level LEVEL      ${LOG_LEVELS.join(" | ")} (default ${DEFAULTS.logLevel})
   -h, --help             show this help
 
+Webhooks (docs/webhooks.md): every entry of the delivery log is POSTed as a
+CloudEvent, signed, in order, retried with backoff until the receiver answers
+2xx; the receiver deduplicates by Idempotency-Key.
+  --webhook-url URL      the receiver (http or https); needs a secret
+  --webhook-secret S     HMAC-SHA256 signing secret; repeat to rotate (every
+                         secret signs every request); also read from
+                         FERRY_WEBHOOK_SECRET when no secret option is given
+                         (prefer it or the file: arguments show in ps)
+  --webhook-secret-file PATH
+                         signing secrets, one per line (blank lines ignored)
+  --webhook-timeout-ms MS
+                         per-attempt timeout (default ${WEBHOOK_DEFAULTS.timeoutMs})
+  --webhook-batch-size N
+                         CloudEvents per request (default ${WEBHOOK_DEFAULTS.batchSize}: one event with
+                         its Idempotency-Key; above 1, JSON batches)
+  --webhook-cursor PATH  file keeping the position of the last confirmed entry
+                         (default PATH.webhook-cursor beside the database)
+
 Exit status: 0 after a clean shutdown (SIGINT, SIGTERM), 1 on a failure,
 2 on bad usage.
 `;
@@ -96,6 +114,12 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = proces
         "auth-fail-limit": { type: "string" },
         "gap-timeout": { type: "string" },
         "log-level": { type: "string" },
+        "webhook-url": { type: "string" },
+        "webhook-secret": { type: "string", multiple: true },
+        "webhook-secret-file": { type: "string" },
+        "webhook-timeout-ms": { type: "string" },
+        "webhook-batch-size": { type: "string" },
+        "webhook-cursor": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -140,7 +164,62 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = proces
     gapTimeoutMs: gapTimeoutS === undefined ? undefined : gapTimeoutS * 1000,
     authThrottle: { failures: failures ?? DEFAULTS.authThrottle.failures, intervalMs: DEFAULTS.authThrottle.intervalMs },
     logLevel,
+    webhook: parseWebhook(values, env),
   };
+}
+
+interface WebhookValues {
+  "webhook-url"?: string | undefined;
+  "webhook-secret"?: string[] | undefined;
+  "webhook-secret-file"?: string | undefined;
+  "webhook-timeout-ms"?: string | undefined;
+  "webhook-batch-size"?: string | undefined;
+  "webhook-cursor"?: string | undefined;
+}
+
+const WEBHOOK_DETAILS = ["webhook-secret", "webhook-secret-file", "webhook-timeout-ms", "webhook-batch-size", "webhook-cursor"] as const;
+
+/** The webhook options, or undefined without --webhook-url. Messages never quote a secret. */
+function parseWebhook(values: WebhookValues, env: NodeJS.ProcessEnv): WebhookOptions | undefined {
+  const url = values["webhook-url"];
+  if (url === undefined) {
+    // Settings without a URL are a configuration that silently delivers nothing.
+    const stray = WEBHOOK_DETAILS.find((name) => values[name] !== undefined);
+    if (stray) throw new UsageError(`--${stray} needs --webhook-url`);
+    return undefined;
+  }
+  const secrets = [...(values["webhook-secret"] ?? [])];
+  const file = values["webhook-secret-file"];
+  if (file !== undefined) secrets.push(...readSecrets(file));
+  if (secrets.length === 0 && env.FERRY_WEBHOOK_SECRET) secrets.push(env.FERRY_WEBHOOK_SECRET);
+  if (secrets.length === 0) throw new UsageError("--webhook-url needs a signing secret: give --webhook-secret S, --webhook-secret-file PATH or FERRY_WEBHOOK_SECRET");
+  if (secrets.some((s) => s.length === 0)) throw new UsageError("--webhook-secret must not be empty");
+  const webhook: WebhookOptions = {
+    url,
+    secrets: [...new Set(secrets)],
+    // setTimeout's limit: a longer timeout would fire at once.
+    timeoutMs: int("webhook-timeout-ms", values["webhook-timeout-ms"], 1, 0x7fffffff),
+    batchSize: int("webhook-batch-size", values["webhook-batch-size"], 1, 10_000),
+    cursorPath: values["webhook-cursor"],
+  };
+  try {
+    checkWebhook(webhook);
+  } catch (e) {
+    throw new UsageError(`--webhook-url: ${(e as Error).message}`);
+  }
+  return webhook;
+}
+
+function readSecrets(path: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    throw new UsageError(`--webhook-secret-file: cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  const secrets = text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length > 0);
+  if (secrets.length === 0) throw new UsageError(`--webhook-secret-file: no secret in ${path}`);
+  return secrets;
 }
 
 function loadTokens(path: string): Credentials {

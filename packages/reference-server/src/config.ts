@@ -8,6 +8,7 @@ import type { Logger, LogLevel } from "./log.js";
 import type { Credentials } from "./auth.js";
 import type { Store } from "./store/store.js";
 import type { Committer } from "./session/committer.js";
+import type { BackoffPolicy, CursorStore, WebhookTransport } from "./webhook/index.js";
 
 /** 1 MiB: the WebSocket and HTTP default max_message [WS-2] [HTTP-14]. */
 export const DEFAULT_MAX_MESSAGE = 1_048_576;
@@ -26,6 +27,33 @@ export interface AuthThrottleLimit {
   failures: number;
   intervalMs: number;
 }
+
+/**
+ * Webhook delivery of the delivery log as CloudEvents [LIFE-12]
+ * (docs/webhooks.md). The receiver's 2xx confirms a hand-off; everything
+ * else is retried with backoff, in log order, one request at a time.
+ */
+export interface WebhookOptions {
+  /** The receiver's URL (http or https, no credentials in it). */
+  url: string;
+  /** HMAC-SHA256 signing secrets; every one signs every request (several while rotating). */
+  secrets: readonly string[];
+  /** Per-attempt timeout (default 10 s). */
+  timeoutMs?: number | undefined;
+  /** CloudEvents per request: 1 (default) sends one structured event with an Idempotency-Key; more sends JSON batches. */
+  batchSize?: number | undefined;
+  /** File keeping the webhook cursor (default: PATH.webhook-cursor beside the database). */
+  cursorPath?: string | undefined;
+  /** Overrides for tests and embedding. */
+  cursor?: CursorStore | undefined;
+  backoff?: BackoffPolicy | undefined;
+  transport?: WebhookTransport | undefined;
+}
+
+export const WEBHOOK_DEFAULTS = { timeoutMs: 10_000, batchSize: 1 } as const;
+
+/** Where the webhook cursor is kept when no path is given: beside the database. */
+export const webhookCursorFileFor = (dbPath: string): string => `${dbPath}.webhook-cursor`;
 
 export interface ServerOptions {
   /** TCP port; 0 picks an ephemeral one. */
@@ -63,6 +91,8 @@ export interface ServerOptions {
   /** How long a graceful shutdown waits for commits in progress before closing sockets with 1001. */
   shutdownGraceMs: number;
   logLevel: LogLevel;
+  /** Webhook delivery; undefined: off (the vendor application pulls /v1/events). */
+  webhook?: WebhookOptions | undefined;
   /** Overrides for tests and embedding. */
   logger?: Logger | undefined;
   store?: Store | undefined;
@@ -106,7 +136,26 @@ export function resolveOptions(input: ServerOptionsInput): ServerOptions {
   if (!Number.isInteger(o.resumeTtlS) || o.resumeTtlS < 1 || o.resumeTtlS > 0xffffffff) throw new RangeError(`resume ttl ${o.resumeTtlS} s`);
   if (!(o.gapTimeoutMs > 0) || !(o.gapSweepMs > 0)) throw new RangeError("gap timeout and sweep must be positive");
   if (o.flood.messages < 1 || o.flood.bytes < 1 || o.flood.intervalMs < 1) throw new RangeError("flood limits must be positive");
+  if (o.webhook) checkWebhook(o.webhook);
   return o;
+}
+
+/** Refuses a webhook configuration the dispatcher could not run with; the message never quotes a secret or the URL's query. */
+export function checkWebhook(w: WebhookOptions): void {
+  let url: URL;
+  try {
+    url = new URL(w.url);
+  } catch {
+    throw new RangeError("webhook URL is not a URL");
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new RangeError(`webhook URL must be http or https, not ${url.protocol}`);
+  if (url.username || url.password) throw new RangeError("webhook URL must not carry credentials (the signature authenticates the server)");
+  if (w.secrets.length === 0) throw new RangeError("a webhook URL needs at least one signing secret");
+  if (w.secrets.some((s) => s.length === 0)) throw new RangeError("webhook secrets must not be empty");
+  const timeout = w.timeoutMs ?? WEBHOOK_DEFAULTS.timeoutMs;
+  if (!Number.isInteger(timeout) || timeout < 1) throw new RangeError(`webhook timeout ${timeout} ms`);
+  const batch = w.batchSize ?? WEBHOOK_DEFAULTS.batchSize;
+  if (!Number.isInteger(batch) || batch < 1) throw new RangeError(`webhook batch size ${batch}`);
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

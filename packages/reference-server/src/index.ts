@@ -12,7 +12,18 @@ export const WEBSOCKET_SUBPROTOCOL: string = VERSION.websocketSubprotocol;
 export const HTTP_BATCH_PATH = "/v1/batch";
 
 export { FerryServer } from "./server.js";
-export { DEFAULTS, DEFAULT_MAX_MESSAGE, resolveOptions, type ServerOptions, type ServerOptionsInput, type FloodLimit, type AuthThrottleLimit } from "./config.js";
+export {
+  DEFAULTS,
+  DEFAULT_MAX_MESSAGE,
+  WEBHOOK_DEFAULTS,
+  resolveOptions,
+  webhookCursorFileFor,
+  type ServerOptions,
+  type ServerOptionsInput,
+  type FloodLimit,
+  type AuthThrottleLimit,
+  type WebhookOptions,
+} from "./config.js";
 export { Credentials, type DeviceSet } from "./auth.js";
 export { createLogger, silentLogger, type Logger, type LogLevel } from "./log.js";
 export { loadOrCreateKey, keyFileFor, parseKeyHex } from "./resume-keys.js";
@@ -25,3 +36,6 @@ export { SessionRegistry } from "./session/registry.js";
 export { directCommitter, type Committer } from "./session/committer.js";
 export type { SessionContext, Transport, Clock } from "./session/context.js";
 export type { Store, IngestRequest, IngestOutcome, Delivery, StoredCommand } from "./store/store.js";
+// Webhook delivery [LIFE-12]. Its Clock (nowMs, sleep) is not the sessions' Clock above: exported as WebhookClock.
+export * from "./webhook/index.js";
+export type { Clock as WebhookClock } from "./webhook/index.js";

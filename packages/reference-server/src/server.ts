@@ -8,13 +8,17 @@
  *   server.url      // ws://127.0.0.1:PORT/v1/ws
  *   server.httpUrl  // http://127.0.0.1:PORT
  *   await server.close();   // sessions drain, sockets close with 1001
+ *
+ * With `webhook` set, a WebhookDispatcher hands the delivery log to the
+ * vendor's receiver [LIFE-12]: woken after every commit and every lost-gap
+ * accounting, stopped before the store closes.
  */
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { resumeTokenAuthority } from "@ferry/protocol";
+import { resumeTokenAuthority, VERSION } from "@ferry/protocol";
 import { AuthThrottle } from "./auth-throttle.js";
-import { resolveOptions, type ServerOptions, type ServerOptionsInput } from "./config.js";
+import { resolveOptions, type ServerOptions, type ServerOptionsInput, type WebhookOptions, webhookCursorFileFor } from "./config.js";
 import { createLogger, type Logger } from "./log.js";
 import { loadOrCreateKey } from "./resume-keys.js";
 import { handleAdmin } from "./bindings/admin.js";
@@ -25,6 +29,7 @@ import type { Clock } from "./session/context.js";
 import { SessionRegistry } from "./session/registry.js";
 import { GroupCommitter, SqliteStore } from "./store/index.js";
 import type { Store } from "./store/store.js";
+import { FileCursorStore, WebhookDispatcher, type WebhookStatus } from "./webhook/index.js";
 
 /** Hello timeouts, keepalive and the first-flight grace are checked this often. */
 const SWEEP_MS = 250;
@@ -41,6 +46,7 @@ export class FerryServer {
   readonly #http: Server;
   readonly #ws: WebSocketBinding;
   readonly #committer: Committer;
+  readonly #webhook: WebhookDispatcher | undefined;
   readonly #log: Logger;
   readonly #clock: Clock;
   readonly #sweep: NodeJS.Timeout;
@@ -55,6 +61,7 @@ export class FerryServer {
     ws: WebSocketBinding;
     store: Store;
     committer: Committer;
+    webhook: WebhookDispatcher | undefined;
     registry: SessionRegistry;
     log: Logger;
     clock: Clock;
@@ -65,6 +72,7 @@ export class FerryServer {
     this.#ws = parts.ws;
     this.store = parts.store;
     this.#committer = parts.committer;
+    this.#webhook = parts.webhook;
     this.registry = parts.registry;
     this.#log = parts.log;
     this.#clock = parts.clock;
@@ -87,6 +95,10 @@ export class FerryServer {
     const clock: Clock = { now, mono: () => performance.now() };
     const store = options.store ?? SqliteStore.open(options.dbPath);
     const committer = options.committer ?? new GroupCommitter(store);
+    // resolveOptions checked the configuration, so this does not throw; start() comes with listen.
+    const webhook = options.webhook && createDispatcher(options.webhook, options.dbPath, store, log);
+    // Sessions and batches commit through this one, so every commit wakes the dispatcher.
+    const sessionCommitter = webhook ? notifyingCommitter(committer, webhook) : committer;
     const keys = options.resumeKeys ?? [loadOrCreateKey(options.dbPath)];
     const tokens = resumeTokenAuthority({ keys, ttlS: options.resumeTtlS });
     const registry = new SessionRegistry();
@@ -104,7 +116,7 @@ export class FerryServer {
         credentials: options.credentials,
         tokens,
         store,
-        committer,
+        committer: sessionCommitter,
         registry,
         clock,
         randomBytes: (n) => new Uint8Array(randomBytes(n)),
@@ -115,7 +127,7 @@ export class FerryServer {
       },
     });
     const batchOptions = {
-      context: { credentials: options.credentials, store, committer, clock, maxMessage: options.maxMessage },
+      context: { credentials: options.credentials, store, committer: sessionCommitter, clock, maxMessage: options.maxMessage },
       throttle,
       log,
       available: () => state.available,
@@ -125,7 +137,7 @@ export class FerryServer {
     const route = async (req: IncomingMessage, res: ServerResponse) => {
       const url = new URL(req.url ?? "/", "http://ferry.invalid");
       if (url.pathname === BATCH_PATH) return handleBatch(req, res, batchOptions);
-      if (url.pathname === HEALTH_PATH) return handleHealth(req, res, state.available);
+      if (url.pathname === HEALTH_PATH) return webhook ? healthWithWebhook(req, res, state.available, webhook) : handleHealth(req, res, state.available);
       if (url.pathname === WEBSOCKET_PATH) return sendJson(res, 426, { error: `upgrade to WebSocket with subprotocol ferry.v1` }, { Upgrade: "websocket" });
       if (await handleAdmin(req, res, url, adminOptions)) return;
       sendJson(res, 404, { error: "not found" });
@@ -156,6 +168,8 @@ export class FerryServer {
     });
 
     try {
+      // A damaged cursor file fails the start here, before the listening line.
+      await webhook?.start();
       await new Promise<void>((resolve, reject) => {
         http.once("error", reject);
         http.listen(options.port, options.host, () => {
@@ -164,15 +178,21 @@ export class FerryServer {
         });
       });
     } catch (e) {
+      await webhook?.stop({ abortInFlight: true });
       if (!options.store) await store.close();
       throw e;
     }
-    return new FerryServer({ options, http, ws, store, committer, registry, log, clock, state });
+    return new FerryServer({ options, http, ws, store, committer, webhook, registry, log, clock, state });
   }
 
   /** Open WebSocket connections. */
   get connections(): number {
     return this.#ws.connections;
+  }
+
+  /** Progress of webhook delivery; undefined when webhooks are off. */
+  get webhook(): WebhookStatus | undefined {
+    return this.#webhook?.status();
   }
 
   /** Queues a command for a device, as the admin API does, and pushes it to its open sessions [CMD-11]. */
@@ -194,6 +214,7 @@ export class FerryServer {
       for (const g of gaps) {
         this.#log.info("gap accounted lost", { device: Buffer.from(g.deviceId).toString("hex"), stream: g.stream, epoch: g.epoch, first: g.first, last: g.last });
       }
+      if (gaps.length > 0) this.#webhook?.notify();
       return gaps.length;
     } catch (e) {
       this.#log.error("lost-gap sweep failed", { error: String((e as Error)?.message ?? e) });
@@ -206,7 +227,9 @@ export class FerryServer {
   /**
    * Graceful shutdown: health turns 503 and new work is refused, sessions
    * acknowledge what they received, sockets close with 1001 (going away),
-   * the last commits finish, and the store closes. Idempotent.
+   * the last commits finish, webhook delivery stops after the request in
+   * flight (its answer awaited, at most the webhook timeout), and the store
+   * closes. Idempotent.
    */
   close(): Promise<void> {
     this.#closing ??= this.#close();
@@ -215,6 +238,8 @@ export class FerryServer {
 
   async #close(): Promise<void> {
     this.#state.available = false;
+    // Stopping starts now, so waiting for the request in flight overlaps the sessions' drain.
+    const webhookStopped = this.#webhook?.stop();
     clearInterval(this.#sweep);
     clearInterval(this.#gapSweep);
     while (this.#gapSweeping) await new Promise((r) => setTimeout(r, 10));
@@ -226,7 +251,60 @@ export class FerryServer {
     clearTimeout(grace);
     const drain = (this.#committer as { drain?: () => Promise<void> }).drain;
     if (drain) await drain.call(this.#committer).catch(() => {});
+    await webhookStopped;
     if (!this.options.store) await this.store.close();
     this.#log.info("ferry-server stopped");
   }
+}
+
+function createDispatcher(w: WebhookOptions, dbPath: string, store: Store, log: Logger): WebhookDispatcher {
+  const batchSize = w.batchSize ?? 1;
+  return new WebhookDispatcher({
+    url: w.url,
+    secrets: w.secrets,
+    source: store,
+    cursor: w.cursor ?? new FileCursorStore(w.cursorPath ?? webhookCursorFileFor(dbPath)),
+    logger: log,
+    // One event per request is the structured mode (with Idempotency-Key), not a batch of one.
+    ...(batchSize > 1 && { batchSize }),
+    ...(w.timeoutMs !== undefined && { timeoutMs: w.timeoutMs }),
+    ...(w.backoff && { backoff: w.backoff }),
+    ...(w.transport && { transport: w.transport }),
+  });
+}
+
+function notifyingCommitter(committer: Committer, webhook: WebhookDispatcher): Committer {
+  return {
+    async submit(request) {
+      const outcome = await committer.submit(request);
+      webhook.notify();
+      return outcome;
+    },
+  };
+}
+
+/**
+ * [HTTP-15] health plus the progress of webhook delivery. Unauthenticated, so
+ * it never shows the receiver's URL, its answers or a secret: the last error
+ * is reduced to its kind (the log has the detail).
+ */
+function healthWithWebhook(req: IncomingMessage, res: ServerResponse, available: boolean, webhook: WebhookDispatcher): void {
+  if (req.method !== "GET" && req.method !== "HEAD") return handleHealth(req, res, available);
+  const s = webhook.status();
+  const lastError = publicError(s.lastError);
+  sendJson(res, available ? 200 : 503, {
+    status: available ? "ok" : "unavailable",
+    protocol: VERSION.protocol,
+    webhook: { running: s.running, cursor: s.cursor.toString(), delivered: s.delivered, failures: s.failures, ...(lastError !== undefined && { lastError }) },
+  });
+}
+
+function publicError(detail: string | undefined): string | undefined {
+  if (detail === undefined) return undefined;
+  const status = /^HTTP (\d{3})/.exec(detail);
+  if (status) return `HTTP ${status[1]}`;
+  if (detail === "timed out") return detail;
+  if (detail.startsWith("dispatcher stopped")) return "dispatcher stopped (see the log)";
+  const code = /\b(E[A-Z]{2,}|UND_ERR_[A-Z_]+)\b/.exec(detail);
+  return code ? `request failed (${code[1]})` : "request failed (see the log)";
 }

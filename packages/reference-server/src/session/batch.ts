@@ -5,7 +5,8 @@
  * accountings committed in one request, the CommandAcks recorded, and one
  * Ack reporting durable custody of every stream the batch names. Any
  * refusal throws the ProtocolError the binding turns into a status and an
- * Error body.
+ * Error body. Events whose device signature fails are no refusal: they are
+ * accounted REJECTED and the 200 answer's Ack carries the range [SEC-11].
  */
 import {
   ProtocolError,
@@ -28,6 +29,7 @@ import type { Clock, SourceThrottle } from "./context.js";
 import { streamKeyId } from "./conflicts.js";
 import { storeFailure, StreamError } from "./errors.js";
 import { SERVER_FEATURES } from "./session.js";
+import { checkSignatures, type KeyRegistry } from "./signature-check.js";
 
 export interface BatchContext {
   credentials: Pick<Credentials, "authenticate">;
@@ -36,6 +38,8 @@ export interface BatchContext {
   clock: Clock;
   throttle: SourceThrottle;
   maxMessage: number;
+  /** Device keys registered out of band [SEC-9]; absent, no signature is verified. */
+  deviceKeys?: KeyRegistry | undefined;
 }
 
 /** The batch binding has no session: nothing is minted or verified [HTTP-3]. */
@@ -73,9 +77,11 @@ export async function processBatch(batch: Batch, ctx: BatchContext, bearer?: str
 
   let custody: StreamAck[] = [];
   if (runs.length > 0 || accountings.length > 0) {
+    // [SEC-11] an answer holds one message [HTTP-10]: the Ack's REJECTED ranges are the report.
+    const checked = checkSignatures(runs, deviceId, ctx.deviceKeys);
     let outcome;
     try {
-      outcome = await ctx.committer.submit({ deviceId, runs, accountings, nowMs: ctx.clock.now() });
+      outcome = await ctx.committer.submit({ deviceId, runs: checked.runs, accountings: [...accountings, ...checked.rejected], nowMs: ctx.clock.now() });
     } catch (e) {
       throw storeFailure(e);
     }

@@ -9,6 +9,7 @@ import type { Logger } from "../log.js";
 import type { Store } from "../store/store.js";
 import type { Committer } from "./committer.js";
 import type { SessionRegistry } from "./registry.js";
+import type { KeyRegistry } from "./signature-check.js";
 
 export interface Clock {
   /** Wall clock, ms since the Unix epoch: stored arrival times, command and token expiry. */
@@ -38,6 +39,8 @@ export interface SessionContext {
   /** The server's max_message [ENV-8]. */
   maxMessage: number;
   helloTimeoutMs: number;
+  /** Device keys registered out of band [SEC-9]; absent, no signature is verified. */
+  deviceKeys?: KeyRegistry | undefined;
 }
 
 /** How a session talks to its connection; the binding maps reasons to close codes. */

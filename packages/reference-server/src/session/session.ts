@@ -15,7 +15,9 @@
  *
  * The session never names a device in what it stores: every run and
  * accounting is stored under the device of its Hello, so events for another
- * device cannot enter through it [HS-3] [SEC-2].
+ * device cannot enter through it [HS-3] [SEC-2]. With a key registered for
+ * that device, events whose signature fails are accounted REJECTED instead
+ * of stored, and reported with SIGNATURE_INVALID [SEC-11].
  */
 import {
   decodeMessage,
@@ -42,11 +44,13 @@ import { firstConflictPerRun, streamKeyId } from "./conflicts.js";
 import { detailOf, errorMessage, isFatal, storeFailure } from "./errors.js";
 import { ReceiveWindow } from "./receive-window.js";
 import type { LiveSession } from "./registry.js";
+import { checkSignatures } from "./signature-check.js";
 import type { SessionContext, Transport } from "./context.js";
 
 type InboxItem = { kind: "message"; message: Message } | { kind: "unknown" } | { kind: "refused"; error: ProtocolError };
 
 interface Pending {
+  /** The runs as admitted, before their signatures are checked. */
   runs: EventRun[];
   accountings: Accounting[];
   events: number;
@@ -344,7 +348,10 @@ export class ServerSession implements LiveSession {
     const submitted = batch.runs.length > 0 || batch.accountings.length > 0;
     if (submitted) {
       this.#pending = emptyPending();
-      const commit = this.#ctx.committer.submit({ deviceId: this.#deviceId!, runs: batch.runs, accountings: batch.accountings, nowMs: this.#ctx.clock.now() });
+      // [SEC-11] failed events go in as REJECTED accountings: acknowledged, never delivered.
+      const checked = checkSignatures(batch.runs, this.#deviceId!, this.#ctx.deviceKeys);
+      const request = { deviceId: this.#deviceId!, runs: checked.runs, accountings: [...batch.accountings, ...checked.rejected], nowMs: this.#ctx.clock.now() };
+      const commit = this.#ctx.committer.submit(request);
       commit.catch(() => {}); // handled in order, in the chain below
       this.#chain = this.#chain.then(async () => {
         let outcome: IngestOutcome;
@@ -353,7 +360,7 @@ export class ServerSession implements LiveSession {
         } catch (e) {
           return this.#internal(e);
         }
-        this.#acknowledge(batch, outcome);
+        this.#acknowledge(batch, checked.firstBad, outcome);
       });
     }
     // [HS-12] [CMD-11] replayed commands follow the first flight's Ack.
@@ -366,8 +373,13 @@ export class ServerSession implements LiveSession {
     this.#chain = this.#chain.then(() => this.#runCommands());
   }
 
-  #acknowledge(batch: Pending, outcome: IngestOutcome): void {
+  /** `badSignatures`: the first failed event of each run whose signatures failed. */
+  #acknowledge(batch: Pending, badSignatures: readonly StreamRef[], outcome: IngestOutcome): void {
     if (this.#closed) return;
+    // [SEC-11] one SIGNATURE_INVALID per run with failed events, naming the first; the session goes on.
+    for (const stream of badSignatures) {
+      this.#refuse("SIGNATURE_INVALID", "device signature missing or not valid; the events were accounted REJECTED [SEC-11]", stream);
+    }
     // [ACK-8] one SEQUENCE_CONFLICT per offending run; custody still covers the held identity.
     for (const stream of firstConflictPerRun(batch.runs, outcome.conflicts)) {
       this.#refuse("SEQUENCE_CONFLICT", "identity already held with a different payload; the stored event is kept [ACK-8]", stream);
