@@ -8,6 +8,7 @@
  * gracefully (sockets close with 1001 and clients resume later); a second
  * signal exits at once. Bad usage exits with status 2.
  */
+import { DeviceKeys } from "./device-keys.js";
 import { parseArgs } from "node:util";
 import { readFileSync, realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -30,6 +31,9 @@ Options:
                          (default ${DEFAULTS.dbPath})
   --token TOKEN          accept this credential for every device (demos);
                          also read from FERRY_TOKEN
+  --device-keys FILE     JSON object mapping device ids (hex) to Ed25519 public
+                         keys (hex): events of those devices must carry valid
+                         signatures, others are accounted REJECTED [SEC-11]
   --tokens FILE          credentials file: JSON object mapping each token to
                          an array of hex device ids, or to "*" for all devices
   --admin-token TOKEN    bearer token of the vendor API (/v1/events,
@@ -102,6 +106,7 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = proces
         db: { type: "string" },
         token: { type: "string" },
         tokens: { type: "string" },
+        "device-keys": { type: "string" },
         "admin-token": { type: "string" },
         "resume-key": { type: "string", multiple: true },
         "resume-ttl": { type: "string" },
@@ -165,6 +170,7 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = proces
     authThrottle: { failures: failures ?? DEFAULTS.authThrottle.failures, intervalMs: DEFAULTS.authThrottle.intervalMs },
     logLevel,
     webhook: parseWebhook(values, env),
+    ...(values["device-keys"] ? { deviceKeys: loadDeviceKeys(values["device-keys"]) } : {}),
   };
 }
 
@@ -282,4 +288,12 @@ if (isEntryPoint()) {
       process.exit(1);
     },
   );
+}
+
+function loadDeviceKeys(path: string): DeviceKeys {
+  try {
+    return DeviceKeys.fromFile(path);
+  } catch (e) {
+    throw new UsageError(`--device-keys: ${(e as Error).message}`);
+  }
 }

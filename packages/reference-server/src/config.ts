@@ -3,6 +3,7 @@
  * the programmatic FerryServer.start() share these, so a test that starts a
  * server in process gets the same behaviour as `ferry-server`.
  */
+import type { DeviceKeys } from "./device-keys.js";
 import { DEFAULT_WINDOW, type Window } from "@ferry/protocol";
 import type { Logger, LogLevel } from "./log.js";
 import type { Credentials } from "./auth.js";
@@ -56,6 +57,8 @@ export const WEBHOOK_DEFAULTS = { timeoutMs: 10_000, batchSize: 1 } as const;
 export const webhookCursorFileFor = (dbPath: string): string => `${dbPath}.webhook-cursor`;
 
 export interface ServerOptions {
+  /** Registered device keys: events of these devices are verified [SEC-11]. */
+  deviceKeys?: DeviceKeys;
   /** TCP port; 0 picks an ephemeral one. */
   port: number;
   host: string;

@@ -39,3 +39,4 @@ export type { Store, IngestRequest, IngestOutcome, Delivery, StoredCommand } fro
 // Webhook delivery [LIFE-12]. Its Clock (nowMs, sleep) is not the sessions' Clock above: exported as WebhookClock.
 export * from "./webhook/index.js";
 export type { Clock as WebhookClock } from "./webhook/index.js";
+export { DeviceKeys } from "./device-keys.js";

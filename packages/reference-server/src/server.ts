@@ -124,10 +124,11 @@ export class FerryServer {
         window: options.window,
         maxMessage: options.maxMessage,
         helloTimeoutMs: options.helloTimeoutMs,
+        deviceKeys: options.deviceKeys,
       },
     });
     const batchOptions = {
-      context: { credentials: options.credentials, store, committer: sessionCommitter, clock, maxMessage: options.maxMessage },
+      context: { credentials: options.credentials, store, committer: sessionCommitter, clock, maxMessage: options.maxMessage, deviceKeys: options.deviceKeys },
       throttle,
       log,
       available: () => state.available,
