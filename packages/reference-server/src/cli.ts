@@ -3,6 +3,7 @@
  * prints one line when it is ready to serve:
  *
  *   ferry-server listening ws://HOST:PORT/v1/ws http://HOST:PORT
+ *   ferry-server listening wss://HOST:PORT/v1/ws https://HOST:PORT   (with --tls-cert, --tls-key)
  *
  * so scripts and tests can wait for it. SIGINT or SIGTERM shut it down
  * gracefully (sockets close with 1001 and clients resume later); a second
@@ -11,9 +12,10 @@
 import { DeviceKeys } from "./device-keys.js";
 import { parseArgs } from "node:util";
 import { readFileSync, realpathSync } from "node:fs";
+import { createSecureContext } from "node:tls";
 import { fileURLToPath } from "node:url";
 import { Credentials } from "./auth.js";
-import { checkWebhook, DEFAULTS, WEBHOOK_DEFAULTS, type WebhookOptions } from "./config.js";
+import { checkWebhook, DEFAULTS, WEBHOOK_DEFAULTS, type TlsOptions, type WebhookOptions } from "./config.js";
 import { isLogLevel, LOG_LEVELS } from "./log.js";
 import { parseKeyHex } from "./resume-keys.js";
 import { FerryServer } from "./server.js";
@@ -26,16 +28,22 @@ batch binding on /v1/batch, GET /v1/health, and the vendor application's API
 
 Options:
   --port N               TCP port (default ${DEFAULTS.port}; 0 picks a free one)
-  --host HOST            address to listen on (default ${DEFAULTS.host})
+  --host HOST            address to listen on (default ${DEFAULTS.host}); beyond
+                         loopback, use TLS [SEC-3]
+  --tls-cert FILE        PEM certificate chain (leaf first): serve wss:// and
+                         https:// on the port instead of ws:// and http://;
+                         needs --tls-key
+  --tls-key FILE         PEM private key of --tls-cert (not encrypted)
   --db PATH              SQLite database file, created on first start
                          (default ${DEFAULTS.dbPath})
   --token TOKEN          accept this credential for every device (demos);
                          also read from FERRY_TOKEN
-  --device-keys FILE     JSON object mapping device ids (hex) to Ed25519 public
-                         keys (hex): events of those devices must carry valid
-                         signatures, others are accounted REJECTED [SEC-11]
   --tokens FILE          credentials file: JSON object mapping each token to
                          an array of hex device ids, or to "*" for all devices
+  --device-keys FILE     JSON object mapping device ids (hex) to Ed25519 public
+                         keys (hex): events of those devices must carry valid
+                         signatures, others are accounted REJECTED [SEC-11];
+                         the Welcome then offers FEATURE_SIGNED_EVENTS [SEC-14]
   --admin-token TOKEN    bearer token of the vendor API (/v1/events,
                          /v1/devices/...); also read from FERRY_ADMIN_TOKEN;
                          without it that API is off
@@ -78,9 +86,41 @@ CloudEvent, signed, in order, retried with backoff until the receiver answers
   --webhook-cursor PATH  file keeping the position of the last confirmed entry
                          (default PATH.webhook-cursor beside the database)
 
+Prints "ferry-server listening WS_URL HTTP_URL" on stdout once it serves.
 Exit status: 0 after a clean shutdown (SIGINT, SIGTERM), 1 on a failure,
 2 on bad usage.
 `;
+
+/** Every option of the command; --help documents each one (a test checks). */
+export const OPTIONS = {
+  port: { type: "string" },
+  host: { type: "string" },
+  "tls-cert": { type: "string" },
+  "tls-key": { type: "string" },
+  db: { type: "string" },
+  token: { type: "string" },
+  tokens: { type: "string" },
+  "device-keys": { type: "string" },
+  "admin-token": { type: "string" },
+  "resume-key": { type: "string", multiple: true },
+  "resume-ttl": { type: "string" },
+  "max-message": { type: "string" },
+  "window-events": { type: "string" },
+  "window-bytes": { type: "string" },
+  "flood-messages": { type: "string" },
+  "flood-bytes": { type: "string" },
+  "flood-interval": { type: "string" },
+  "auth-fail-limit": { type: "string" },
+  "gap-timeout": { type: "string" },
+  "log-level": { type: "string" },
+  "webhook-url": { type: "string" },
+  "webhook-secret": { type: "string", multiple: true },
+  "webhook-secret-file": { type: "string" },
+  "webhook-timeout-ms": { type: "string" },
+  "webhook-batch-size": { type: "string" },
+  "webhook-cursor": { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
 
 class UsageError extends Error {}
 
@@ -100,33 +140,7 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = proces
       args,
       strict: true,
       allowPositionals: false,
-      options: {
-        port: { type: "string" },
-        host: { type: "string" },
-        db: { type: "string" },
-        token: { type: "string" },
-        tokens: { type: "string" },
-        "device-keys": { type: "string" },
-        "admin-token": { type: "string" },
-        "resume-key": { type: "string", multiple: true },
-        "resume-ttl": { type: "string" },
-        "max-message": { type: "string" },
-        "window-events": { type: "string" },
-        "window-bytes": { type: "string" },
-        "flood-messages": { type: "string" },
-        "flood-bytes": { type: "string" },
-        "flood-interval": { type: "string" },
-        "auth-fail-limit": { type: "string" },
-        "gap-timeout": { type: "string" },
-        "log-level": { type: "string" },
-        "webhook-url": { type: "string" },
-        "webhook-secret": { type: "string", multiple: true },
-        "webhook-secret-file": { type: "string" },
-        "webhook-timeout-ms": { type: "string" },
-        "webhook-batch-size": { type: "string" },
-        "webhook-cursor": { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
+      options: OPTIONS,
     }));
   } catch (e) {
     throw new UsageError((e as Error).message);
@@ -170,8 +184,30 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = proces
     authThrottle: { failures: failures ?? DEFAULTS.authThrottle.failures, intervalMs: DEFAULTS.authThrottle.intervalMs },
     logLevel,
     webhook: parseWebhook(values, env),
+    tls: parseTls(values["tls-cert"], values["tls-key"]),
     ...(values["device-keys"] ? { deviceKeys: loadDeviceKeys(values["device-keys"]) } : {}),
   };
+}
+
+/** [SEC-3] Both files or neither; read and checked here, so a bad pair is bad usage, not a failed start. */
+function parseTls(certPath: string | undefined, keyPath: string | undefined): TlsOptions | undefined {
+  if (certPath === undefined && keyPath === undefined) return undefined;
+  if (certPath === undefined) throw new UsageError("--tls-key needs --tls-cert");
+  if (keyPath === undefined) throw new UsageError("--tls-cert needs --tls-key");
+  const read = (option: string, path: string): Buffer => {
+    try {
+      return readFileSync(path);
+    } catch (e) {
+      throw new UsageError(`--${option}: cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  };
+  const tls = { cert: read("tls-cert", certPath), key: read("tls-key", keyPath) };
+  try {
+    createSecureContext(tls);
+  } catch (e) {
+    throw new UsageError(`--tls-cert, --tls-key: not a usable certificate and key pair (${(e as Error).message})`);
+  }
+  return tls;
 }
 
 interface WebhookValues {

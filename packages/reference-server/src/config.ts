@@ -9,6 +9,7 @@ import type { Logger, LogLevel } from "./log.js";
 import type { Credentials } from "./auth.js";
 import type { Store } from "./store/store.js";
 import type { Committer } from "./session/committer.js";
+import type { RetransmissionPolicy } from "./session/retransmission-timer.js";
 import type { BackoffPolicy, CursorStore, WebhookTransport } from "./webhook/index.js";
 
 /** 1 MiB: the WebSocket and HTTP default max_message [WS-2] [HTTP-14]. */
@@ -56,9 +57,23 @@ export const WEBHOOK_DEFAULTS = { timeoutMs: 10_000, batchSize: 1 } as const;
 /** Where the webhook cursor is kept when no path is given: beside the database. */
 export const webhookCursorFileFor = (dbPath: string): string => `${dbPath}.webhook-cursor`;
 
+/**
+ * TLS for both bindings [SEC-3]: the server listens with https and the
+ * WebSocket binding on the same port, so the URLs are wss:// and https://.
+ * PEM text or bytes, as node:tls takes them.
+ */
+export interface TlsOptions {
+  /** The certificate chain, leaf first. */
+  cert: string | Buffer;
+  /** The certificate's private key (not encrypted). */
+  key: string | Buffer;
+}
+
 export interface ServerOptions {
-  /** Registered device keys: events of these devices are verified [SEC-11]. */
+  /** Registered device keys: events of these devices are verified [SEC-11], and FEATURE_SIGNED_EVENTS is offered [SEC-14]. */
   deviceKeys?: DeviceKeys;
+  /** TLS [SEC-3]; undefined: plain ws:// and http:// (for loopback). */
+  tls?: TlsOptions | undefined;
   /** TCP port; 0 picks an ephemeral one. */
   port: number;
   host: string;
@@ -83,6 +98,11 @@ export interface ServerOptions {
   pingAfterMs: number;
   /** Close (1000) a connection on which nothing arrived for this long (chapter 11.4). */
   idleTimeoutMs: number;
+  /**
+   * The retransmission timer of commands in flight: 10 s doubling to 60 s,
+   * the third expiry closing with 1001 [ACK-18] [CMD-14]. Shorter only in tests.
+   */
+  commandRetransmission?: RetransmissionPolicy | undefined;
   /**
    * [ACK-21] A gap below a held event that nobody fills or accounts for this
    * long is accounted `lost` by the server, so hand-off never stalls. The

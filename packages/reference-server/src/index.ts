@@ -23,15 +23,18 @@ export {
   type FloodLimit,
   type AuthThrottleLimit,
   type WebhookOptions,
+  type TlsOptions,
 } from "./config.js";
 export { Credentials, type DeviceSet } from "./auth.js";
 export { createLogger, silentLogger, type Logger, type LogLevel } from "./log.js";
 export { loadOrCreateKey, keyFileFor, parseKeyHex } from "./resume-keys.js";
-export { main as runCli, parseCommandLine, HELP } from "./cli.js";
+export { main as runCli, parseCommandLine, HELP, OPTIONS as CLI_OPTIONS } from "./cli.js";
 export { WEBSOCKET_PATH } from "./bindings/websocket.js";
 export { BATCH_PATH, HEALTH_PATH } from "./bindings/http.js";
 export { encodeErrorBody, errorBodyJson } from "./bindings/error-body.js";
 export { ServerSession, SERVER_FEATURES } from "./session/session.js";
+export { serverFeatures } from "./session/features.js";
+export { RetransmissionTimer, WEBSOCKET_RETRANSMISSION, type RetransmissionPolicy, type Expiry } from "./session/retransmission-timer.js";
 export { SessionRegistry } from "./session/registry.js";
 export { directCommitter, type Committer } from "./session/committer.js";
 export type { SessionContext, Transport, Clock } from "./session/context.js";

@@ -9,13 +9,17 @@
  *   server.httpUrl  // http://127.0.0.1:PORT
  *   await server.close();   // sessions drain, sockets close with 1001
  *
+ * With `tls` set, the server is an https one and the URLs are wss:// and
+ * https:// [SEC-3]; without it, a server listening beyond loopback warns.
+ *
  * With `webhook` set, a WebhookDispatcher hands the delivery log to the
  * vendor's receiver [LIFE-12]: woken after every commit and every lost-gap
  * accounting, stopped before the store closes.
  */
 import { randomBytes } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
+import { isIP, type AddressInfo } from "node:net";
 import { resumeTokenAuthority, VERSION } from "@ferry/protocol";
 import { AuthThrottle } from "./auth-throttle.js";
 import { resolveOptions, type ServerOptions, type ServerOptionsInput, type WebhookOptions, webhookCursorFileFor } from "./config.js";
@@ -80,8 +84,11 @@ export class FerryServer {
     const address = this.#http.address() as AddressInfo;
     this.port = address.port;
     const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
-    this.url = `ws://${host}:${this.port}${WEBSOCKET_PATH}`;
-    this.httpUrl = `http://${host}:${this.port}`;
+    const secure = this.options.tls !== undefined;
+    this.url = `${secure ? "wss" : "ws"}://${host}:${this.port}${WEBSOCKET_PATH}`;
+    this.httpUrl = `${secure ? "https" : "http"}://${host}:${this.port}`;
+    // [SEC-3] plain text is for processes on one host only.
+    if (!secure && !isLoopback(address.address)) this.#log.warn("listening beyond loopback without TLS: give --tls-cert and --tls-key [SEC-3]", { address: address.address });
     this.#sweep = setInterval(() => this.#ws.sweep(), SWEEP_MS);
     this.#sweep.unref();
     this.#gapSweep = setInterval(() => void this.accountLostGaps(), this.options.gapSweepMs);
@@ -125,6 +132,7 @@ export class FerryServer {
         maxMessage: options.maxMessage,
         helloTimeoutMs: options.helloTimeoutMs,
         deviceKeys: options.deviceKeys,
+        commandRetransmission: options.commandRetransmission,
       },
     });
     const batchOptions = {
@@ -143,13 +151,15 @@ export class FerryServer {
       if (await handleAdmin(req, res, url, adminOptions)) return;
       sendJson(res, 404, { error: "not found" });
     };
-    const http = createServer((req, res) => {
+    const listener: RequestListener = (req, res) => {
       route(req, res).catch((e: unknown) => {
         log.error("request failed", { path: req.url, error: String((e as Error)?.message ?? e) });
         if (!res.headersSent) sendJson(res, 500, { error: "internal error" });
         else res.destroy();
       });
-    });
+    };
+    // [SEC-3] one port either way; ws rides on the upgrade event of both.
+    const http: Server = options.tls ? createTlsServer({ cert: options.tls.cert, key: options.tls.key }, listener) : createServer(listener);
     // [HTTP-14] a body announced too large is refused before the client sends it.
     http.on("checkContinue", (req, res) => {
       const batch = new URL(req.url ?? "/", "http://ferry.invalid").pathname === BATCH_PATH;
@@ -256,6 +266,11 @@ export class FerryServer {
     if (!this.options.store) await this.store.close();
     this.#log.info("ferry-server stopped");
   }
+}
+
+function isLoopback(address: string): boolean {
+  if (isIP(address) === 4) return address.startsWith("127.");
+  return address === "::1" || address === "::ffff:127.0.0.1";
 }
 
 function createDispatcher(w: WebhookOptions, dbPath: string, store: Store, log: Logger): WebhookDispatcher {

@@ -28,7 +28,7 @@ import type { Committer } from "./committer.js";
 import type { Clock, SourceThrottle } from "./context.js";
 import { streamKeyId } from "./conflicts.js";
 import { storeFailure, StreamError } from "./errors.js";
-import { SERVER_FEATURES } from "./session.js";
+import { serverFeatures } from "./features.js";
 import { checkSignatures, type KeyRegistry } from "./signature-check.js";
 
 export interface BatchContext {
@@ -63,7 +63,7 @@ export async function processBatch(batch: Batch, ctx: BatchContext, bearer?: str
       tokens: NO_TOKENS,
       custodyOf: () => [],
       randomBytes: (n) => new Uint8Array(n),
-      limits: { majors: SPOKEN_MAJORS, minor: SPOKEN_MINOR, features: SERVER_FEATURES, window: { events: 0, bytes: 0 }, maxMessage: ctx.maxMessage },
+      limits: { majors: SPOKEN_MAJORS, minor: SPOKEN_MINOR, features: serverFeatures(ctx.deviceKeys), window: { events: 0, bytes: 0 }, maxMessage: ctx.maxMessage },
     },
     0,
   );
@@ -77,11 +77,11 @@ export async function processBatch(batch: Batch, ctx: BatchContext, bearer?: str
 
   let custody: StreamAck[] = [];
   if (runs.length > 0 || accountings.length > 0) {
-    // [SEC-11] an answer holds one message [HTTP-10]: the Ack's REJECTED ranges are the report.
+    // [SEC-11] an answer holds one message [HTTP-10]: the Ack's REJECTED ranges are the report, below next_seq too [ACK-22].
     const checked = checkSignatures(runs, deviceId, ctx.deviceKeys);
     let outcome;
     try {
-      outcome = await ctx.committer.submit({ deviceId, runs: checked.runs, accountings: [...accountings, ...checked.rejected], nowMs: ctx.clock.now() });
+      outcome = await ctx.committer.submit({ deviceId, runs: checked.runs, accountings, rejected: checked.rejected, nowMs: ctx.clock.now() });
     } catch (e) {
       throw storeFailure(e);
     }

@@ -9,6 +9,7 @@ import type { Logger } from "../log.js";
 import type { Store } from "../store/store.js";
 import type { Committer } from "./committer.js";
 import type { SessionRegistry } from "./registry.js";
+import type { RetransmissionPolicy } from "./retransmission-timer.js";
 import type { KeyRegistry } from "./signature-check.js";
 
 export interface Clock {
@@ -41,6 +42,8 @@ export interface SessionContext {
   helloTimeoutMs: number;
   /** Device keys registered out of band [SEC-9]; absent, no signature is verified. */
   deviceKeys?: KeyRegistry | undefined;
+  /** The retransmission timer of commands in flight [ACK-18] [CMD-14]; default WebSocket's. */
+  commandRetransmission?: RetransmissionPolicy | undefined;
 }
 
 /** How a session talks to its connection; the binding maps reasons to close codes. */

@@ -42,6 +42,7 @@ import { OffenceLog } from "../log.js";
 import { CommandSender } from "./command-sender.js";
 import { firstConflictPerRun, streamKeyId } from "./conflicts.js";
 import { detailOf, errorMessage, isFatal, storeFailure } from "./errors.js";
+import { serverFeatures } from "./features.js";
 import { ReceiveWindow } from "./receive-window.js";
 import type { LiveSession } from "./registry.js";
 import { checkSignatures } from "./signature-check.js";
@@ -66,8 +67,7 @@ const emptyPending = (): Pending => ({ runs: [], accountings: [], events: 0, byt
  */
 export const FIRST_FLIGHT_GRACE_MS = 200;
 
-/** Features the reference server offers: commands and the HTTP batch binding [VER-7]. */
-export const SERVER_FEATURES = Feature.commands | Feature.httpBatch;
+export { SERVER_FEATURES } from "./features.js";
 
 export class ServerSession implements LiveSession {
   readonly #ctx: SessionContext;
@@ -107,7 +107,7 @@ export class ServerSession implements LiveSession {
         tokens: ctx.tokens,
         custodyOf: (_deviceId, keys) => keys.map((k) => this.#prefetched.get(streamKeyId(k)) ?? zeroAck(k)),
         randomBytes: ctx.randomBytes,
-        limits: { majors: SPOKEN_MAJORS, minor: SPOKEN_MINOR, features: SERVER_FEATURES, window: ctx.window, maxMessage: ctx.maxMessage },
+        limits: { majors: SPOKEN_MAJORS, minor: SPOKEN_MINOR, features: serverFeatures(ctx.deviceKeys), window: ctx.window, maxMessage: ctx.maxMessage },
         timeoutMs: ctx.helloTimeoutMs,
       },
       ctx.clock.mono(),
@@ -146,10 +146,11 @@ export class ServerSession implements LiveSession {
     this.#fatal(name, detail);
   }
 
-  /** [HS-15] Hello timeout and the first-flight grace, driven by the binding's clock sweep. */
+  /** [HS-15] Hello timeout, the first-flight grace and command retransmission [ACK-18], driven by the binding's clock sweep. */
   tick(monoNow: number): void {
     if (this.#closed || this.#helloInProgress) return;
     if (this.#replayDue && this.#replayDeadline !== undefined && monoNow >= this.#replayDeadline) this.#scheduleReplay();
+    this.#retransmitCommands(monoNow);
     const timedOut = this.#hs.handleTimeout(monoNow);
     if (!timedOut) return;
     this.#offences.offence("HELLO_TIMEOUT", timedOut.error.message);
@@ -252,6 +253,8 @@ export class ServerSession implements LiveSession {
           receivedInSession: this.#ctx.registry.receivedIn(o.sessionId),
           send: (m) => this.#send(m),
           now: () => this.#ctx.clock.now(),
+          mono: () => this.#ctx.clock.mono(),
+          retransmission: this.#ctx.commandRetransmission,
           tooLarge: (id, size) => this.#ctx.log.warn("command larger than the app's max_message held back", { device: hex(o.deviceId), id, size }),
         });
         this.#replayDue = true;
@@ -350,7 +353,7 @@ export class ServerSession implements LiveSession {
       this.#pending = emptyPending();
       // [SEC-11] failed events go in as REJECTED accountings: acknowledged, never delivered.
       const checked = checkSignatures(batch.runs, this.#deviceId!, this.#ctx.deviceKeys);
-      const request = { deviceId: this.#deviceId!, runs: checked.runs, accountings: [...batch.accountings, ...checked.rejected], nowMs: this.#ctx.clock.now() };
+      const request = { deviceId: this.#deviceId!, runs: checked.runs, accountings: batch.accountings, rejected: checked.rejected, nowMs: this.#ctx.clock.now() };
       const commit = this.#ctx.committer.submit(request);
       commit.catch(() => {}); // handled in order, in the chain below
       this.#chain = this.#chain.then(async () => {
@@ -393,6 +396,19 @@ export class ServerSession implements LiveSession {
     this.#commands?.fill().catch((e: unknown) => this.#internal(e));
   }
 
+  /** [ACK-18] [CMD-14] resend the commands in flight, or, after the last expiry, close so the app resumes. */
+  #retransmitCommands(monoNow: number): void {
+    const expiry = this.#commands?.tick(monoNow);
+    if (expiry === undefined) return;
+    const device = this.#deviceId ? hex(this.#deviceId) : undefined;
+    if (expiry === "give-up") {
+      this.#ctx.log.warn("no CommandAck after the last retransmission timeout; closing so the app resumes", { device });
+      return this.#end("going-away", "no CommandAck for the commands in flight [ACK-18]");
+    }
+    this.#ctx.log.debug("retransmitting commands in flight", { device, inFlight: this.#commands?.inFlight });
+    this.#chain = this.#chain.then(() => this.#runCommands());
+  }
+
   // ---- output --------------------------------------------------------------
 
   #send(m: Message): void {
@@ -423,7 +439,7 @@ export class ServerSession implements LiveSession {
     this.#end(error.errorName, detailOf(error));
   }
 
-  #end(reason: ErrorName | "normal", detail: string): void {
+  #end(reason: ErrorName | "normal" | "going-away", detail: string): void {
     this.#inputClosed = true;
     this.#inbox.length = 0;
     this.#transport.close(reason, detail);

@@ -12,7 +12,7 @@ import { verifyEventSignature, type Accounting, type AccountedRange, type EventR
 import type { DeviceKeys } from "../device-keys.js";
 
 /** Where a session or batch finds registered keys; absent, nothing is verified. */
-export type KeyRegistry = Pick<DeviceKeys, "keyFor">;
+export type KeyRegistry = Pick<DeviceKeys, "keyFor" | "size">;
 
 export interface CheckedRuns {
   /** What goes to the store as runs: the verified events (every event, unchecked, without a key). */

@@ -4,12 +4,15 @@
  * one, except events whose deadline has passed by `nowMs`, which are never
  * delivered but accounted EXPIRED by the server itself [PRIO-6] (consecutive
  * ones as one range [PRIO-11]). Their identity stays held, so a repeat is
- * still a duplicate or a conflict.
+ * still a duplicate or a conflict. Returns those EXPIRED ranges: the Ack of
+ * the request whose hand-off made them reports them [ACK-22].
  */
+import type { AccountedRange } from "@ferry/protocol";
 import type { StoredStream } from "./custody-table.js";
 import type { StoreTables } from "./ingest.js";
 
-export function handOff(tables: StoreTables, s: StoredStream, nowMs: number): void {
+export function handOff(tables: StoreTables, s: StoredStream, nowMs: number): AccountedRange[] {
+  const made: AccountedRange[] = [];
   for (const r of s.custody.advance()) {
     if (r.reason !== undefined) {
       tables.log.appendAccounted(s.id, r.first, r.last, r.reason);
@@ -35,6 +38,8 @@ export function handOff(tables: StoreTables, s: StoredStream, nowMs: number): vo
       const range = { first, last: seq - 1n, reason: "expired" as const };
       tables.accounted.insert(s.id, range);
       tables.log.appendAccounted(s.id, range.first, range.last, range.reason);
+      made.push(range);
     }
   }
+  return made;
 }

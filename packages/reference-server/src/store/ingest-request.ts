@@ -48,7 +48,10 @@ export function checkIngestRequest(r: IngestRequest): void {
       invalid("signature count differs from payload count");
     }
   }
-  for (const a of r.accountings) {
+  if (r.rejected !== undefined && !r.rejected.every((a) => a.ranges.every((range) => range.reason === "rejected"))) {
+    invalid("the server's own rejections carry reason rejected only");
+  }
+  for (const a of [...r.accountings, ...(r.rejected ?? [])]) {
     epoch(a.epoch);
     u32(a.stream, "stream");
     for (const range of a.ranges) {

@@ -8,10 +8,13 @@
  * stored event untouched; covered by an accounting -> duplicate of that
  * accounting, not stored. Per accounting: only its uncovered parts are
  * taken, so an event already held stays held [ACK-11]. Sequence spaces are
- * keyed by (device, epoch, stream) [ID-6].
+ * keyed by (device, epoch, stream) [ID-6]. The server's own rejections
+ * (`rejected`) go in like accountings; each request's custody reports what
+ * [ACK-22] asks below next_seq (accounted-report.ts).
  */
 import type { AccountedRange, StreamKey, StreamRef } from "@ferry/protocol";
 import type { AccountedTable } from "./accounted-table.js";
+import { streamAckFor, type RequestTrace } from "./accounted-report.js";
 import type { CustodyTable, StoredStream } from "./custody-table.js";
 import type { DeliveryLog } from "./delivery-log.js";
 import type { EventTable } from "./event-table.js";
@@ -56,9 +59,9 @@ export function ingestGroup(tables: StoreTables, requests: IngestRequest[]): Ing
   const results = requests.map((r) => ingestOne(tables, streams, r));
   streams.saveAll();
   // Custody after the whole group, which is what the commit makes durable [ACK-2].
-  return results.map(({ keys, deviceId, ...counts }) => ({
+  return results.map(({ keys, deviceId, traces, ...counts }) => ({
     ...counts,
-    custody: keys.map((k) => streams.get(deviceId, k).custody.toStreamAck(k.stream, k.epoch)),
+    custody: keys.map((k) => streamAckFor(tables.accounted, streams.get(deviceId, k), k, traces.get(streamKey(deviceId, k)))),
   }));
 }
 
@@ -76,21 +79,23 @@ export function takeAccounting(tables: StoreTables, s: StoredStream, range: Acco
 
 function ingestOne(tables: StoreTables, streams: TouchedStreams, r: IngestRequest) {
   const keys: StreamKey[] = [];
-  const seen = new Set<string>();
+  const traces = new Map<string, RequestTrace>();
   const touch = (key: StreamKey): StoredStream => {
     const k = streamKey(r.deviceId, key);
-    if (!seen.has(k)) {
-      seen.add(k);
+    if (!traces.has(k)) {
+      traces.set(k, { carried: [], made: [] });
       keys.push({ stream: key.stream, epoch: key.epoch });
     }
     return streams.get(r.deviceId, key);
   };
+  const trace = (key: StreamKey): RequestTrace => traces.get(streamKey(r.deviceId, key))!;
   let stored = 0;
   let duplicates = 0;
   const conflicts: StreamRef[] = [];
 
   for (const run of r.runs) {
     const s = touch(run);
+    trace(run).carried.push({ first: run.firstSeq, last: run.firstSeq + BigInt(run.payloads.length) - 1n });
     // [PRIO-7] the deadline is arrival plus the run's ttl; 0 means none [PRIO-4].
     const expiresAtMs = run.ttlMs > 0 ? r.nowMs + run.ttlMs : undefined;
     run.payloads.forEach((payload, i) => {
@@ -121,8 +126,16 @@ function ingestOne(tables: StoreTables, streams: TouchedStreams, r: IngestReques
     const s = touch(a);
     for (const range of a.ranges) takeAccounting(tables, s, range);
   }
+  // Events the server refused: accounted, and reported back like events [ACK-22].
+  for (const a of r.rejected ?? []) {
+    const s = touch(a);
+    for (const range of a.ranges) {
+      takeAccounting(tables, s, range);
+      trace(a).carried.push({ first: range.first, last: range.last });
+    }
+  }
 
   // Hand-off order, with this request's arrival time as "now" [ACK-12] [PRIO-6].
-  for (const key of keys) handOff(tables, streams.get(r.deviceId, key), r.nowMs);
-  return { deviceId: r.deviceId, keys, stored, duplicates, conflicts };
+  for (const key of keys) trace(key).made.push(...handOff(tables, streams.get(r.deviceId, key), r.nowMs));
+  return { deviceId: r.deviceId, keys, traces, stored, duplicates, conflicts };
 }

@@ -27,6 +27,12 @@ export interface IngestRequest {
   /** Runs with their epoch filled in (never 0 on the server leg [ENV-5]). */
   runs: EventRun[];
   accountings: Accounting[];
+  /**
+   * The server's own accountings of events the request carried and the
+   * server refused (reason `rejected`, a bad device signature [SEC-11]):
+   * taken like `accountings`, and reported back like events [ACK-22].
+   */
+  rejected?: Accounting[];
   /** Server clock, ms since the Unix epoch: arrival time of the request. */
   nowMs: number;
 }
@@ -38,7 +44,12 @@ export interface IngestOutcome {
   duplicates: number;
   /** Identities already held with a different payload: refused [ACK-8]. */
   conflicts: StreamRef[];
-  /** Custody after the commit of every (stream, epoch) the request touched [ACK-3]. */
+  /**
+   * Custody after the commit of every (stream, epoch) the request touched
+   * [ACK-3], with the accounted ranges below next_seq that [ACK-22] asks the
+   * Ack of this request to report: those holding an event the request carried
+   * (its runs and `rejected`), and those the request's hand-off made.
+   */
   custody: StreamAck[];
 }
 

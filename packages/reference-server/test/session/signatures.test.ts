@@ -30,6 +30,7 @@ describe("server session: device signatures", () => {
     expect(transport.types()).toEqual(["ack"]);
     const req = committer.submitted[0]!;
     expect(req.accountings).toEqual([]);
+    expect(req.rejected).toEqual([]);
     expect(req.runs).toHaveLength(1);
     expect(req.runs[0]!.signatures).toEqual(r.signatures);
   });
@@ -46,7 +47,7 @@ describe("server session: device signatures", () => {
       [12n, ["c", "d"]],
     ]);
     expect(req.runs.every((r) => r.signatures.length === r.payloads.length)).toBe(true);
-    expect(req.accountings).toEqual([{ stream: 1, epoch: EPOCH, ranges: [{ first: 11n, last: 11n, reason: "rejected" }] }]);
+    expect(req.rejected).toEqual([{ stream: 1, epoch: EPOCH, ranges: [{ first: 11n, last: 11n, reason: "rejected" }] }]);
     expect(heldSeqs(store)).toEqual([10n, 12n, 13n]);
     // [ACK-3] the Ack covers the rejected event too, so the app frees it.
     const ack = transport.sent[1]!;
@@ -63,7 +64,7 @@ describe("server session: device signatures", () => {
     await session.idle();
     expect(errorsOf(transport.sent)).toEqual([expect.objectContaining({ code: 24, stream: { stream: 1, epoch: EPOCH, seq: 0n } })]);
     expect(committer.submitted[0]!.runs).toEqual([]);
-    expect(committer.submitted[0]!.accountings[0]!.ranges).toEqual([{ first: 0n, last: 2n, reason: "rejected" }]);
+    expect(committer.submitted[0]!.rejected![0]!.ranges).toEqual([{ first: 0n, last: 2n, reason: "rejected" }]);
     const ack = transport.sent.at(-1)!;
     expect(ack.type === "ack" && ack.ack.streams[0]!.nextSeq).toBe(3n);
   });
@@ -80,7 +81,7 @@ describe("server session: device signatures", () => {
       { stream: 1, epoch: EPOCH, seq: 1n },
       { stream: 2, epoch: EPOCH, seq: 8n },
     ]);
-    expect(committer.submitted[0]!.accountings).toEqual([
+    expect(committer.submitted[0]!.rejected).toEqual([
       { stream: 1, epoch: EPOCH, ranges: [{ first: 1n, last: 1n, reason: "rejected" }, { first: 3n, last: 3n, reason: "rejected" }] },
       { stream: 2, epoch: EPOCH, ranges: [{ first: 8n, last: 8n, reason: "rejected" }] },
     ]);
@@ -107,7 +108,7 @@ describe("server session: device signatures", () => {
     session.receive(frame.events(signed(run(1, 0n, ["a", "b"]), { stranger: true })));
     await session.idle();
     expect(errorsOf(transport.sent).map((e) => e.code)).toEqual([24]);
-    expect(committer.submitted[0]!.accountings[0]!.ranges).toEqual([{ first: 0n, last: 1n, reason: "rejected" }]);
+    expect(committer.submitted[0]!.rejected![0]!.ranges).toEqual([{ first: 0n, last: 1n, reason: "rejected" }]);
   });
 
   it("[SEC-11] a forged copy of a held event is refused by its signature and the stored original stays", async () => {

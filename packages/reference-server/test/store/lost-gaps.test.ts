@@ -67,13 +67,13 @@ describe("lost gaps", () => {
     expect(await store.accounted(DEVICE, key)).toEqual([]);
   });
 
-  it("[ACK-21] [ACK-7] a late event of the lost range is a duplicate: acknowledged, not stored, never delivered", async () => {
+  it("[ACK-21] [ACK-7] [ACK-22] a late event of the lost range is a duplicate: acknowledged with the reason, not stored, never delivered", async () => {
     await ingest1({ runs: [run(2n, [bytes(2)])], nowMs: T0 });
     await store.accountLostGaps(T0 + HOUR, HOUR);
     const before = await log();
     expect(before).toEqual([`a1@${EPOCH}:0-1:lost`, `e1@${EPOCH}:2`]);
     const o = await ingest1({ runs: [run(0n, [bytes(0), bytes(1)])], nowMs: T0 + 2 * HOUR });
-    expect(o).toEqual({ stored: 0, duplicates: 2, conflicts: [], custody: [{ ...key, nextSeq: 3n, received: [], accounted: [] }] });
+    expect(o).toEqual({ stored: 0, duplicates: 2, conflicts: [], custody: [{ ...key, nextSeq: 3n, received: [], accounted: [{ first: 0n, last: 1n, reason: "lost" }] }] });
     expect(await log()).toEqual(before);
     expect(await store.accounted(DEVICE, key)).toEqual([{ first: 0n, last: 1n, reason: "lost" }]);
   });

@@ -58,7 +58,7 @@ export class FakeStore implements Store {
           else conflicts.push({ stream: run.stream, epoch: run.epoch, seq });
         });
       }
-      for (const a of r.accountings) {
+      for (const a of [...r.accountings, ...(r.rejected ?? [])]) {
         touched.set(`${a.stream}/${a.epoch}`, a);
         this.#state(r.deviceId, a).accounted.push(...a.ranges);
       }

@@ -53,7 +53,7 @@ export function startServer(args: string[], opts: { dir?: string; dbPath?: strin
     proc.once("exit", early);
     proc.stdout!.on("data", (d: Buffer) => {
       out += d.toString();
-      const m = out.match(/^ferry-server listening (ws:\/\/\S+) (http:\/\/\S+)$/m);
+      const m = out.match(/^ferry-server listening (wss?:\/\/\S+) (https?:\/\/\S+)$/m);
       if (!m) return;
       clearTimeout(guard);
       proc.off("exit", early);

@@ -28,9 +28,10 @@ export class RawClient {
     ws.on("error", () => {});
   }
 
-  static connect(url: string, protocols: string[] = ["ferry.v1"]): Promise<RawClient> {
+  /** `ca`: the certificate to trust for a wss:// URL (a test's self-signed one). */
+  static connect(url: string, protocols: string[] = ["ferry.v1"], opts: { ca?: string | Buffer } = {}): Promise<RawClient> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, protocols, { perMessageDeflate: false });
+      const ws = new WebSocket(url, protocols, { perMessageDeflate: false, ...(opts.ca && { ca: opts.ca }) });
       const client = new RawClient(ws);
       ws.once("open", () => resolve(client));
       ws.once("unexpected-response", (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
@@ -46,11 +47,11 @@ export class RawClient {
     this.ws.send(m instanceof Uint8Array ? m : encodeMessage(m));
   }
 
-  /** The first message (from `from` on) that matches, waiting for it. */
-  async next<T extends Message>(match: (m: Message) => m is T, from?: number): Promise<T>;
-  async next(match: (m: Message) => boolean, from?: number): Promise<Message>;
-  async next(match: (m: Message) => boolean, from = 0): Promise<Message> {
-    const deadline = Date.now() + WAIT_MS;
+  /** The first message (from `from` on) that matches, waiting for it (at most `waitMs`, a deadlock guard). */
+  async next<T extends Message>(match: (m: Message) => m is T, from?: number, waitMs?: number): Promise<T>;
+  async next(match: (m: Message) => boolean, from?: number, waitMs?: number): Promise<Message>;
+  async next(match: (m: Message) => boolean, from = 0, waitMs = WAIT_MS): Promise<Message> {
+    const deadline = Date.now() + waitMs;
     for (;;) {
       const found = this.messages.slice(from).find(match);
       if (found) return found;
