@@ -13,3 +13,6 @@ export const FERRY_SERVICE_UUID: string = GATT.service.uuid;
 export const CHARACTERISTICS: Readonly<Record<string, string>> = Object.fromEntries(GATT.characteristics.map((c) => [c.name, c.uuid]));
 
 export * from "./server-leg/index.js";
+export * from "./ble/index.js";
+export * from "./outbox/index.js";
+export * from "./lifecycle/index.js";
