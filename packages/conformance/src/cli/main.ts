@@ -2,86 +2,62 @@
 /**
  * ferry-conformance: checks an implementation against the Ferry spec.
  *
- * Exit codes: 0 every selected case passed, 1 a case failed, 2 bad usage or
- * unreadable input. The summary is always the last thing printed.
+ * Exit codes: 0 every selected case passed, 1 a case failed, 2 bad usage,
+ * an invalid capability statement, or a target that cannot be reached
+ * [CONF-13]. The summary is always the last thing printed.
  */
-import { parseArgs } from "node:util";
-import { runVectors, type SuiteRun } from "../suites/vectors.js";
-import { defaultVectorsDir } from "../paths.js";
-import { printSummary, textProgress, toJsonReport } from "./report.js";
 import { runCompatCli } from "../compat/cli.js";
+import { TargetUnreachable } from "../runner/case.js";
+import { protocolVersion, TOOL } from "../report/spec-files.js";
+import { casesCommand } from "./cases-command.js";
+import { icsCommand } from "./ics-command.js";
+import { processIo } from "./io.js";
+import { parseRunOptions, UsageError } from "./options.js";
+import { replayCommand } from "./replay-command.js";
+import { runCommand } from "./run-command.js";
+import { USAGE } from "./usage.js";
+import { vectorsCommand } from "./vectors-command.js";
 
-const USAGE = `ferry-conformance: check an implementation against the Ferry protocol spec
+const COMMANDS = new Set(["run", "replay", "cases", "ics", "vectors", "compat"]);
+const out = (t: string) => void process.stdout.write(t);
+const err = (t: string) => void process.stderr.write(t);
 
-Usage:
-  ferry-conformance [vectors] [options]   run the golden vectors (spec/vectors)
-  ferry-conformance compat [options]      fail on a protocol change that is not declared
-                                          (ferry-conformance compat --help for its options)
-  ferry-conformance --help | --version
-
-Options of vectors:
-  --dir DIR            vector directory (default: the spec's spec/vectors)
-  --only NAME|ID ...   run only vectors with this name or citing this requirement id
-  --format text|json   output format (default: text)
-
-Exit codes: 0 all selected cases passed, 1 a case failed, 2 bad usage.
-Suites against running devices, apps and servers come with the conformance
-toolkit (see spec/16-conformance.md).`;
-
-function usageError(message: string): never {
-  console.error(`ferry-conformance: ${message}\n\n${USAGE}`);
-  process.exit(2);
+async function main(argv: string[]): Promise<number> {
+  const first = argv[0];
+  if (first === "--help" || first === "-h" || first === "help") return out(`${USAGE}\n`), 0;
+  if (first === "--version") return out(`${TOOL.name} ${TOOL.version} for Ferry protocol ${protocolVersion()}\n`), 0;
+  const command = first === undefined || first.startsWith("-") ? "run" : first;
+  if (!COMMANDS.has(command)) throw new UsageError(`unknown command: ${first}`);
+  const rest = command === first ? argv.slice(1) : argv;
+  switch (command) {
+    case "compat":
+      return runCompatCli(rest);
+    case "vectors":
+      return vectorsCommand(rest);
+    case "ics":
+      return icsCommand(rest, out, err);
+    case "cases":
+      return casesCommand(rest, out);
+    case "replay":
+      return replayCommand(rest, processIo("text"));
+    default: {
+      if (rest.includes("--help") || rest.includes("-h")) return out(`${USAGE}\n`), 0;
+      const { options, positionals } = parseRunOptions(rest);
+      if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals.join(" ")}`);
+      return (await runCommand(options, processIo(options.format))).code;
+    }
+  }
 }
 
-function main(argv: string[]): number {
-  // compat has options of its own.
-  if (argv[0] === "compat") return runCompatCli(argv.slice(1));
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        dir: { type: "string" },
-        only: { type: "string", multiple: true },
-        format: { type: "string", default: "text" },
-        help: { type: "boolean", short: "h" },
-        version: { type: "boolean" },
-      },
-    });
-  } catch (e) {
-    usageError((e as Error).message);
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  if (values.version) {
-    console.log("ferry-conformance for Ferry protocol 1.0");
-    return 0;
-  }
-  const command = positionals[0] ?? "vectors";
-  if (command !== "vectors" || positionals.length > 1) usageError(`unknown command: ${positionals.join(" ")}`);
-  if (values.format !== "text" && values.format !== "json") usageError(`--format must be text or json, not ${values.format}`);
-
-  const only = values.only ?? [];
-  const dir = values.dir ?? defaultVectorsDir();
-  const text = values.format === "text";
-  let run: SuiteRun;
-  try {
-    run = runVectors(dir, text ? textProgress : undefined, only);
-  } catch (e) {
-    console.error(`ferry-conformance: cannot load vectors from ${dir}: ${(e as Error).message}`);
+main(process.argv.slice(2))
+  .catch((e: unknown) => {
+    if (e instanceof UsageError) err(`ferry-conformance: ${e.message}\n(ferry-conformance --help lists the commands and options)\n`);
+    else if (e instanceof TargetUnreachable) err(`ferry-conformance: ${e.message}\n`);
+    else err(`ferry-conformance: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
     return 2;
-  }
-  if (run.results.length === 0) {
-    console.error(`ferry-conformance: no vector matches ${only.join(", ")}`);
-    return 2;
-  }
-  if (text) printSummary(run, dir);
-  else console.log(JSON.stringify(toJsonReport(run, dir), null, 2));
-  return run.results.every((r) => r.outcome === "pass") ? 0 : 1;
-}
-
-process.exitCode = main(process.argv.slice(2));
+  })
+  .then((code) => {
+    process.exitCode = code;
+    // A case that timed out may leave a socket behind: do not wait for it.
+    setTimeout(() => process.exit(code), 1000).unref();
+  });
