@@ -294,6 +294,8 @@ export class StreamReceiver {
   #heldPayload(seq: bigint): Uint8Array | "settled" | undefined {
     const e = this.#events.get(seq);
     if (e) return e.payload;
+    // Durable custody restored without its payload (restore() from a store) [ACK-7].
+    if (this.#received.has(seq)) return this.#storedPayload?.(seq) ?? "settled";
     if (this.#accounted.has(seq) || this.#pendingAccounted.has(seq)) return "settled";
     if (seq < this.#delivered) return this.#storedPayload?.(seq) ?? "settled";
     return undefined;

@@ -171,6 +171,14 @@ describe("StreamReceiver", () => {
     expect(after.ackState()).toMatchObject({ nextSeq: 3n, accounted: [{ first: 5n, last: 5n, reason: "expired" }] });
   });
 
+  it("[ACK-7] a sequence restored as received without its payload is a duplicate, not stored again", () => {
+    const r = StreamReceiver.restore({ stream: 1, epoch: 7 }, { delivered: 0n, held: [], received: [{ first: 2n, last: 3n }], accounted: [] });
+    const out = r.handleRun(run(2n, 2), 0);
+    expect(out.stored).toEqual([]);
+    expect(out.duplicates).toEqual([{ first: 2n, last: 3n }]);
+    expect(r.ackState().received).toEqual([{ first: 2n, last: 3n }]);
+  });
+
   it("[ENV-4] takes epoch 0 as the current epoch, and refuses a run routed to the wrong stream", () => {
     const r = make();
     expect(r.handleRun(run(0n, 1, { epoch: 0 }), 0).stored.length).toBe(1);
