@@ -16,6 +16,7 @@ import { referenceStreams } from "./device/config.js";
 import { Device } from "./device/device.js";
 import { FileFlash } from "./flash/file-flash.js";
 import { VglPeripheral } from "./vgl/peripheral-link.js";
+import { HarnessClient, type HarnessDevice } from "./harness/harness-client.js";
 
 export { HELP, parseCommandLine, UsageError };
 
@@ -49,6 +50,12 @@ async function run(options: CliOptions): Promise<number> {
   const emit = (json: Record<string, unknown>) => out.write(observationLine(clock(), json));
   const counters = new Counters();
   let current: VglPeripheral | undefined;
+  // [HAR-1] the harness channel opens before anything else; produce and status are served once the device exists.
+  let harnessDevice: HarnessDevice | undefined;
+  const harnessUrl = process.env.FERRY_HARNESS;
+  const harness = harnessUrl
+    ? await HarnessClient.connect(harnessUrl, { produce: (...a) => harnessDevice!.produce(...a), status: () => harnessDevice!.status() }, clock)
+    : undefined;
 
   const device = new Device({
     config: {
@@ -67,6 +74,7 @@ async function run(options: CliOptions): Promise<number> {
     observe: (o) => {
       counters.see(o);
       emit(observationJson(o));
+      harness?.observe(o);
     },
   });
   if (options.deviceId && Buffer.compare(Buffer.from(options.deviceId), Buffer.from(device.deviceId)) !== 0) {
@@ -84,6 +92,23 @@ async function run(options: CliOptions): Promise<number> {
     alarm: () => produce(STREAM.alarm, sensors.alarm()),
     sample: () => produce(STREAM.samples, sensors.sample(clock())),
     audio: () => produce(STREAM.audio, sensors.audioChunk()),
+  };
+  // [HAR-7] produced through the same path as the sensors' events.
+  harnessDevice = {
+    produce(stream, count, size) {
+      let first: bigint | undefined;
+      let last = 0n;
+      for (let i = 0; i < count; i++) {
+        last = device.produce(stream, randomBytes(size), clock());
+        first ??= last;
+      }
+      ticker.schedule();
+      return { first: first!, last };
+    },
+    status: () => {
+      const s = device.status();
+      return { epoch: s.epoch, buffered: s.buffered, capacity: s.capacity };
+    },
   };
   const intervals = [
     options.alarmMs && setInterval(sources.alarm, options.alarmMs),
@@ -179,6 +204,7 @@ async function run(options: CliOptions): Promise<number> {
   }
 
   const code = await done;
+  harness?.close();
   ticker.stop();
   for (const t of intervals) clearInterval(t);
   for (const c of cleanups) c();

@@ -18,3 +18,4 @@ export { ATTRIBUTES, CCCD, CHARACTERISTICS, HANDLE, SERVICE_END, SERVICE_UUID, u
 export { AttServer, type AttOutcome, type AttServerOptions } from "./gatt/att-server.js";
 export { VglPeripheral, type VglPeripheralOptions } from "./vgl/peripheral-link.js";
 export { Counters, observationJson, observationLine } from "./cli/observations.js";
+export { HarnessClient, type HarnessDevice } from "./harness/harness-client.js";
