@@ -146,7 +146,8 @@ async function run(a: AppArgs): Promise<number> {
     custody: (device) => outbox.custody(device),
     async take(device, runs, accountings) {
       await outbox.take(device, runs, accountings);
-      observe("custody", { device, runs: runs.map((r) => ({ stream: r.stream, epoch: r.epoch, first: r.firstSeq, count: r.payloads.length })) });
+      // The shape of chapter 17's custody observation, written once the events are durable [HAR-8].
+      for (const r of runs.filter((x) => x.payloads.length > 0)) observe("custody", { device, epoch: r.epoch, stream: r.stream, first: r.firstSeq, last: r.firstSeq + BigInt(r.payloads.length - 1) });
       legFor(device).flush();
     },
   };

@@ -115,7 +115,7 @@ describe("ferry-app between ferry-device and ferry-server", () => {
     const ALARMS = 3;
     for (let i = 0; i < SAMPLES; i++) device.child.stdin!.write("sample\n");
     for (let i = 0; i < ALARMS; i++) device.child.stdin!.write("alarm\n");
-    const custodyOf = (p: Proc) => p.lines.filter((l) => l.obs === "custody").flatMap((l) => l.runs as Array<{ count: number }>).reduce((n, r) => n + r.count, 0);
+    const custodyOf = (p: Proc) => p.lines.filter((l) => l.obs === "custody").reduce((n, l) => n + Number(l.last) - Number(l.first) + 1, 0);
     await until(() => custodyOf(app) === SAMPLES + ALARMS, "custody of every event");
 
     // [ACK-2] custody was durable before the device was acknowledged: kill -9 now loses nothing.
